@@ -1,0 +1,277 @@
+// GEMM for row-major f32 matrices, in BLAS vocabulary:
+//
+//   C[m×n] = epilogue( alpha · op(A)·op(B) + beta · C )
+//
+// op(A) is m×k (stored m×k, or k×m when transA), op(B) is k×n (stored k×n, or
+// n×k when transB). The three layouts backprop needs:
+//   forward   Y  = X·W      gemm(0, 0, ...)
+//   weights   dW = Xᵀ·dY    gemm(1, 0, ...)
+//   input     dX = dY·Wᵀ    gemm(0, 1, ...)  (B is packed into 8-wide panels first)
+//
+// Determinism: every output element is Σ_p a_ip·b_pj summed in increasing p,
+// one rounding after each multiply and each add (no FMA, no split of k), in every
+// code path: the 4×8 tile, the 1×8 / 4×4 / 1×4 tails and the scalar columns all
+// give the same bits as the plain loop in src/kernels/reference.ts.
+
+import { tanhf } from "./math";
+
+export const ACT_IDENTITY: i32 = 0;
+export const ACT_RELU: i32 = 1;
+export const ACT_TANH: i32 = 2;
+
+// Scratch for packing op(B) panels in the transB layout. Set once by the arena
+// (src/kernels/arena.ts) after it has planned memory; kernels never allocate.
+let packPtr: usize = 0;
+let packBytes: usize = 0;
+
+export function setScratch(ptr: usize, bytes: usize): void {
+  packPtr = ptr;
+  packBytes = bytes;
+}
+
+export function scratchBytes(): usize {
+  return packBytes;
+}
+
+// Epilogue parameters live in globals for the duration of one call so the
+// micro-kernels stay at a readable number of arguments (they are inlined anyway).
+let eAlpha: f32 = 1;
+let eBeta: f32 = 0;
+let eBias: usize = 0;
+let eAct: i32 = 0;
+let eScale: f32 = 1;
+
+// z = alpha·acc; z += beta·c (only when beta ≠ 0: BLAS never reads C then);
+// z += bias[j]; z = act(z); z *= scale. Same order as reference.ts.
+@inline
+function finish1(acc: f32, c: usize, j: i32): void {
+  let z: f32 = eAlpha * acc;
+  if (eBeta != 0) z = z + eBeta * load<f32>(c);
+  if (eBias != 0) z = z + load<f32>(eBias + (<usize>j << 2));
+  if (eAct == ACT_RELU) z = z > 0 ? z : 0;
+  else if (eAct == ACT_TANH) z = tanhf(z);
+  store<f32>(c, z * eScale);
+}
+
+@inline
+function finish4(acc: v128, c: usize, j: i32): void {
+  if (eAct == ACT_TANH) {
+    // tanh has no SIMD form; do the lanes one by one (still the same order).
+    finish1(f32x4.extract_lane(acc, 0), c, j);
+    finish1(f32x4.extract_lane(acc, 1), c + 4, j + 1);
+    finish1(f32x4.extract_lane(acc, 2), c + 8, j + 2);
+    finish1(f32x4.extract_lane(acc, 3), c + 12, j + 3);
+    return;
+  }
+  let z = f32x4.mul(f32x4.splat(eAlpha), acc);
+  if (eBeta != 0) z = f32x4.add(z, f32x4.mul(f32x4.splat(eBeta), v128.load(c)));
+  if (eBias != 0) z = f32x4.add(z, v128.load(eBias + (<usize>j << 2)));
+  if (eAct == ACT_RELU) {
+    // z > 0 ? z : 0, exactly as the scalar path (maps NaN to 0 like it does).
+    z = v128.and(z, f32x4.gt(z, f32x4.splat(0)));
+  }
+  v128.store(c, f32x4.mul(z, f32x4.splat(eScale)));
+}
+
+// The micro-kernel: a 4×8 tile of C in 8 f32x4 accumulators. Per p: two vector
+// loads of B and four broadcast loads of A. 8 accumulators + 2 B + 1 A = 11 of
+// the 16 xmm registers V8 gives us; a 6×8 tile (15 + 3) spills (ARCHITECTURE.md).
+// a: address of op(A)[i][0]; ars/aps: byte strides between rows / between p.
+// b: address of op(B)[0][j]; bps: byte stride between p rows of B.
+@inline
+function tile4x8(a: usize, ars: usize, aps: usize, b: usize, bps: usize, k: i32, c: usize, ldc: usize, j: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
+  let a0 = a, a1 = a + ars, a2 = a + 2 * ars, a3 = a + 3 * ars;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b);
+    const b1 = v128.load(b, 16);
+    let x = v128.load32_splat(a0);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(a1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(a2);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(a3);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    a0 += aps; a1 += aps; a2 += aps; a3 += aps;
+    b += bps;
+  }
+  finish4(c00, c, j); finish4(c01, c + 16, j + 4); c += ldc;
+  finish4(c10, c, j); finish4(c11, c + 16, j + 4); c += ldc;
+  finish4(c20, c, j); finish4(c21, c + 16, j + 4); c += ldc;
+  finish4(c30, c, j); finish4(c31, c + 16, j + 4);
+}
+
+@inline
+function tile1x8(a: usize, aps: usize, b: usize, bps: usize, k: i32, c: usize, j: i32): void {
+  let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    const x = v128.load32_splat(a);
+    c00 = f32x4.add(c00, f32x4.mul(x, v128.load(b)));
+    c01 = f32x4.add(c01, f32x4.mul(x, v128.load(b, 16)));
+    a += aps;
+    b += bps;
+  }
+  finish4(c00, c, j); finish4(c01, c + 16, j + 4);
+}
+
+@inline
+function tile4x4(a: usize, ars: usize, aps: usize, b: usize, bps: usize, k: i32, c: usize, ldc: usize, j: i32): void {
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let a0 = a, a1 = a + ars, a2 = a + 2 * ars, a3 = a + 3 * ars;
+  for (let p = 0; p < k; p++) {
+    const b0 = v128.load(b);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3), b0));
+    a0 += aps; a1 += aps; a2 += aps; a3 += aps;
+    b += bps;
+  }
+  finish4(c0, c, j); c += ldc;
+  finish4(c1, c, j); c += ldc;
+  finish4(c2, c, j); c += ldc;
+  finish4(c3, c, j);
+}
+
+@inline
+function tile1x4(a: usize, aps: usize, b: usize, bps: usize, k: i32, c: usize, j: i32): void {
+  let c0 = f32x4.splat(0);
+  for (let p = 0; p < k; p++) {
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), v128.load(b)));
+    a += aps;
+    b += bps;
+  }
+  finish4(c0, c, j);
+}
+
+// Columns left over after the 8- and 4-wide panels (n mod 4 of them): one
+// scalar dot product per element, same summation order.
+function scalarColumn(a: usize, ars: usize, aps: usize, b: usize, bps: usize, m: i32, k: i32, c: usize, ldc: usize, j: i32): void {
+  for (let i = 0; i < m; i++) {
+    let s: f32 = 0;
+    let ap = a, bp = b;
+    for (let p = 0; p < k; p++) {
+      s = s + load<f32>(ap) * load<f32>(bp);
+      ap += aps;
+      bp += bps;
+    }
+    finish1(s, c, j);
+    a += ars;
+    c += ldc;
+  }
+}
+
+// Row tiles for one column panel [j, j+w) where w is 8 or 4.
+// b points at op(B)[0][j] (or at the packed panel), bps its p stride.
+function panel(w: i32, a: usize, ars: usize, aps: usize, b: usize, bps: usize, m: i32, k: i32, c: usize, ldc: usize, j: i32): void {
+  let i = 0;
+  if (w == 8) {
+    for (; i + 4 <= m; i += 4) {
+      tile4x8(a, ars, aps, b, bps, k, c, ldc, j);
+      a += ars << 2;
+      c += ldc << 2;
+    }
+    for (; i < m; i++) {
+      tile1x8(a, aps, b, bps, k, c, j);
+      a += ars;
+      c += ldc;
+    }
+  } else {
+    for (; i + 4 <= m; i += 4) {
+      tile4x4(a, ars, aps, b, bps, k, c, ldc, j);
+      a += ars << 2;
+      c += ldc << 2;
+    }
+    for (; i < m; i++) {
+      tile1x4(a, aps, b, bps, k, c, j);
+      a += ars;
+      c += ldc;
+    }
+  }
+}
+
+// Packs w (8 or 4) rows j..j+w of a row-major n×k matrix B into dst as k×w
+// (dst[p·w + jj] = B[(j+jj)·k + p]), 4×4 blocks at a time with shuffles.
+function packTransposed(b: usize, k: i32, w: i32, dst: usize): void {
+  const ldb = <usize>k << 2;
+  const ldp = <usize>w << 2;
+  for (let r = 0; r < w; r += 4) {
+    const r0 = b + <usize>r * ldb;
+    const r1 = r0 + ldb, r2 = r1 + ldb, r3 = r2 + ldb;
+    let d = dst + (<usize>r << 2);
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const off = <usize>p << 2;
+      const x0 = v128.load(r0 + off), x1 = v128.load(r1 + off);
+      const x2 = v128.load(r2 + off), x3 = v128.load(r3 + off);
+      const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+      const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+      const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+      const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+      v128.store(d, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5)); d += ldp;
+      v128.store(d, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7)); d += ldp;
+      v128.store(d, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5)); d += ldp;
+      v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7)); d += ldp;
+    }
+    for (; p < k; p++) {
+      const off = <usize>p << 2;
+      store<f32>(d, load<f32>(r0 + off));
+      store<f32>(d, load<f32>(r1 + off), 4);
+      store<f32>(d, load<f32>(r2 + off), 8);
+      store<f32>(d, load<f32>(r3 + off), 12);
+      d += ldp;
+    }
+  }
+}
+
+/**
+ * C = act(alpha·op(A)·op(B) + beta·C + bias)·scale, row-major, contiguous.
+ * bias = 0 means no bias; act 0 identity, 1 ReLU, 2 tanh. With transB the caller
+ * must have set a scratch of at least 8·k floats (setScratch).
+ */
+export function gemmEx(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32,
+  alpha: f32, a: usize, b: usize, beta: f32, c: usize,
+  bias: usize, act: i32, scale: f32,
+): void {
+  eAlpha = alpha; eBeta = beta; eBias = bias; eAct = act; eScale = scale;
+  const ldc = <usize>n << 2;
+  // op(A)[i][p] at a + i·ars + p·aps
+  const ars: usize = transA ? 4 : <usize>k << 2;
+  const aps: usize = transA ? <usize>m << 2 : 4;
+  let j = 0;
+  if (transB == 0) {
+    // op(B)[p][j] at b + p·4n + 4j: rows of B are contiguous in j already.
+    const bps = <usize>n << 2;
+    for (; j + 8 <= n; j += 8) panel(8, a, ars, aps, b + (<usize>j << 2), bps, m, k, c + (<usize>j << 2), ldc, j);
+    if (j + 4 <= n) { panel(4, a, ars, aps, b + (<usize>j << 2), bps, m, k, c + (<usize>j << 2), ldc, j); j += 4; }
+    for (; j < n; j++) scalarColumn(a, ars, aps, b + (<usize>j << 2), bps, m, k, c + (<usize>j << 2), ldc, j);
+  } else {
+    // B is stored n×k: op(B)[p][j] = B[j][p]. Pack 8 (then 4) rows of B into a
+    // k×8 panel so the same micro-kernel reads it with vector loads.
+    const ldb = <usize>k << 2;
+    for (; j + 8 <= n; j += 8) {
+      packTransposed(b + <usize>j * ldb, k, 8, packPtr);
+      panel(8, a, ars, aps, packPtr, 32, m, k, c + (<usize>j << 2), ldc, j);
+    }
+    if (j + 4 <= n) {
+      packTransposed(b + <usize>j * ldb, k, 4, packPtr);
+      panel(4, a, ars, aps, packPtr, 16, m, k, c + (<usize>j << 2), ldc, j);
+      j += 4;
+    }
+    for (; j < n; j++) scalarColumn(a, ars, aps, b + <usize>j * ldb, 4, m, k, c + (<usize>j << 2), ldc, j);
+  }
+}
+
+/** Plain BLAS-style GEMM: C = alpha·op(A)·op(B) + beta·C. */
+export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, b: usize, beta: f32, c: usize): void {
+  gemmEx(transA, transB, m, n, k, alpha, a, b, beta, c, 0, ACT_IDENTITY, 1);
+}

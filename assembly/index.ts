@@ -1,0 +1,11 @@
+// The kernel module's exports: only i32 offsets/sizes and f32/f64 scalars cross
+// the boundary (ARCHITECTURE.md, "Kernel ABI"). Memory is the module's own,
+// exported as `memory`; src/kernels/arena.ts grows it once.
+export { gemm, gemmEx, setScratch, scratchBytes } from "./gemm";
+export { copy, fill, scale, axpy, actBackward, colSum, adam, polyak, allFinite } from "./elementwise";
+export { sin, cos, exp, log, tanh, tanhf, expf, logf } from "./math";
+
+/** First byte after the module's static data (the arena starts above it). */
+export function heapBase(): usize {
+  return __heap_base;
+}

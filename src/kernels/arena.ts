@@ -1,0 +1,89 @@
+/**
+ * Plan once, grow once (ARCHITECTURE.md, "Memory"). Blocks are planned by name
+ * and size, each aligned to 64 bytes (a cache line; also keeps every SIMD load
+ * 16-byte aligned); `commit()` grows the memory a single time; only then are
+ * Float32Array views handed out. Planning after commit is an error, because the
+ * growth it would need detaches every view already given out.
+ */
+import type { Kernels } from './types.js';
+
+export interface Block {
+  readonly name: string;
+  /** Byte offset into the kernels' memory. */
+  readonly ptr: number;
+  /** Length in floats. */
+  readonly length: number;
+}
+
+export const ARENA_ALIGN = 64;
+const PAGE = 65536;
+
+const alignUp = (x: number, a: number): number => Math.ceil(x / a) * a;
+
+export class Arena {
+  readonly kernels: Kernels;
+  private top: number;
+  private readonly blocks: Block[] = [];
+  private committedBuffer: ArrayBuffer | null = null;
+
+  constructor(kernels: Kernels) {
+    this.kernels = kernels;
+    this.top = alignUp(Math.max(kernels.heapBase(), 64), ARENA_ALIGN);
+  }
+
+  /** Plans a block of `floats` float32 values (zero-filled at commit). */
+  alloc(name: string, floats: number): Block {
+    if (this.committedBuffer !== null) {
+      throw new Error(`Arena: cannot allocate "${name}" after commit(): growing memory would detach existing views`);
+    }
+    if (!Number.isInteger(floats) || floats < 0) {
+      throw new RangeError(`Arena: block "${name}" size must be a non-negative integer of floats, got ${floats}`);
+    }
+    const block: Block = { name, ptr: this.top, length: floats };
+    this.top = alignUp(this.top + floats * 4, ARENA_ALIGN);
+    this.blocks.push(block);
+    return block;
+  }
+
+  /** Bytes planned so far, including the module's static data below the arena. */
+  get bytes(): number {
+    return this.top;
+  }
+
+  get committed(): boolean {
+    return this.committedBuffer !== null;
+  }
+
+  /** All planned blocks, in address order. */
+  get plan(): readonly Block[] {
+    return this.blocks;
+  }
+
+  /** Grows the memory once to hold every planned block. */
+  commit(): void {
+    if (this.committedBuffer !== null) throw new Error('Arena: commit() called twice');
+    const mem = this.kernels.memory;
+    const have = mem.buffer.byteLength;
+    if (this.top > have) mem.grow(Math.ceil((this.top - have) / PAGE));
+    this.committedBuffer = mem.buffer;
+    new Float32Array(mem.buffer, this.blocks[0]?.ptr ?? 0, (this.top - (this.blocks[0]?.ptr ?? 0)) / 4).fill(0);
+  }
+
+  /** A view of one block (only after commit). */
+  f32(block: Block): Float32Array {
+    return new Float32Array(this.buffer(), block.ptr, block.length);
+  }
+
+  /** A view of the whole memory, for code that addresses by offset (ptr >> 2). */
+  heap(): Float32Array {
+    return new Float32Array(this.buffer());
+  }
+
+  private buffer(): ArrayBuffer {
+    if (this.committedBuffer === null) throw new Error('Arena: views are only available after commit()');
+    if (this.committedBuffer !== this.kernels.memory.buffer) {
+      throw new Error('Arena: the memory grew after commit(), so earlier views are detached; this is a bug in the caller');
+    }
+    return this.committedBuffer;
+  }
+}

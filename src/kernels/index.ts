@@ -1,0 +1,16 @@
+import { createReferenceKernels } from './reference.js';
+import { createWasmKernels } from './wasm.js';
+import type { Kernels } from './types.js';
+
+export type Backend = 'wasm' | 'reference';
+
+/** A kernel backend with its own memory (wasm: a fresh module instance). */
+export function createKernels(backend: Backend = 'wasm'): Kernels {
+  if (backend === 'wasm') return createWasmKernels();
+  if (backend === 'reference') return createReferenceKernels();
+  throw new RangeError(`backend must be 'wasm' or 'reference', got ${String(backend)}`);
+}
+
+export { Act, type ActCode, type ActName, type Kernels, type DetMath } from './types.js';
+export { Arena, type Block, ARENA_ALIGN } from './arena.js';
+export { isInitialized, wasmModule, type WasmSource } from './loader.js';

@@ -1,0 +1,117 @@
+/**
+ * Loading the kernel module. Nothing compiles at import time: `init(src?)` (async)
+ * or `initSync(src?)` compile once; every agent then gets its own instance (own
+ * memory) from `instantiateKernels()`. `src` may be bytes or a ready
+ * WebAssembly.Module; given a Module, bytes are never touched (edge runtimes
+ * such as workerd refuse to compile wasm from bytes).
+ */
+import type { DetMath } from './types.js';
+
+/** What `init`/`initSync` accept: wasm bytes, or an already compiled module. */
+export type WasmSource = BufferSource | WebAssembly.Module;
+
+/** The raw exports of assembly/index.ts. */
+export interface WasmExports {
+  readonly memory: WebAssembly.Memory;
+  heapBase(): number;
+  setScratch(ptr: number, bytes: number): void;
+  gemm(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, b: number, beta: number, c: number): void;
+  gemmEx(tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, b: number, beta: number, c: number, bias: number, act: number, scale: number): void;
+  copy(n: number, src: number, dst: number): void;
+  fill(n: number, dst: number, value: number): void;
+  scale(n: number, x: number, alpha: number): void;
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  actBackward(n: number, dy: number, y: number, act: number, actScale: number, out: number): void;
+  colSum(m: number, n: number, x: number, beta: number, out: number): void;
+  adam(n: number, p: number, g: number, m: number, v: number, b1: number, b2: number, alphaT: number, epsHat: number, wd: number): void;
+  polyak(n: number, src: number, dst: number, tau: number): void;
+  allFinite(n: number, x: number): number;
+  sin(x: number): number;
+  cos(x: number): number;
+  exp(x: number): number;
+  log(x: number): number;
+  tanh(x: number): number;
+  tanhf(x: number): number;
+  expf(x: number): number;
+  logf(x: number): number;
+}
+
+let compiled: WebAssembly.Module | null = null;
+let shared: WasmExports | null = null;
+
+const NOT_INITIALIZED =
+  'ddpg-wasm is not initialized: call `await init()` (or `initSync()`) once before ' +
+  'creating kernels, networks, environments or agents';
+
+function isModule(src: WasmSource): src is WebAssembly.Module {
+  return typeof WebAssembly.Module === 'function' && src instanceof WebAssembly.Module;
+}
+
+function adopt(module: WebAssembly.Module): void {
+  const instance = new WebAssembly.Instance(module, {});
+  const exports = instance.exports as unknown as WasmExports;
+  if (typeof exports.gemmEx !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
+    throw new TypeError('ddpg-wasm: the given wasm is not the ddpg-wasm kernel module (missing gemmEx or memory)');
+  }
+  compiled = module;
+  shared = exports;
+}
+
+/** Async initialization (the browser path: no main-thread synchronous compile). */
+export async function initWith(src: WasmSource | undefined, fallback: () => WasmSource): Promise<void> {
+  if (src === undefined && compiled !== null) return;
+  const s = src ?? fallback();
+  const module = isModule(s) ? s : await WebAssembly.compile(s);
+  adopt(module);
+}
+
+/** Synchronous initialization (Node, workers, and any runtime given a Module). */
+export function initSyncWith(src: WasmSource | undefined, fallback: () => WasmSource): void {
+  if (src === undefined && compiled !== null) return;
+  const s = src ?? fallback();
+  adopt(isModule(s) ? s : new WebAssembly.Module(s));
+}
+
+/** True once init()/initSync() has run. */
+export function isInitialized(): boolean {
+  return compiled !== null;
+}
+
+/** The compiled kernel module (throws before init). */
+export function wasmModule(): WebAssembly.Module {
+  if (compiled === null) throw new Error(NOT_INITIALIZED);
+  return compiled;
+}
+
+/** A fresh instance with its own memory: one per agent, so arenas never share a memory. */
+export function instantiateKernels(): WasmExports {
+  return new WebAssembly.Instance(wasmModule(), {}).exports as unknown as WasmExports;
+}
+
+/** The shared instance's deterministic math (never grown, so safe to share). */
+export function detMath(): DetMath {
+  if (shared === null) throw new Error(NOT_INITIALIZED);
+  return shared;
+}
+
+/** Decodes standard base64 (no reliance on atob/Buffer, so it runs anywhere). */
+export function decodeBase64(b64: string): Uint8Array {
+  const table = new Uint8Array(128);
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i;
+  let len = b64.length;
+  while (len > 0 && b64.charCodeAt(len - 1) === 61 /* = */) len--;
+  const out = new Uint8Array((len * 3) >> 2);
+  let acc = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < len; i++) {
+    acc = (acc << 6) | (table[b64.charCodeAt(i)] ?? 0);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+/**
+ * The kernel interface. Two implementations: `wasm` (AssemblyScript → SIMD
+ * WebAssembly, assembly/) and `reference` (plain TypeScript with Math.fround after
+ * every multiply and add: the test oracle). Both operate on a WebAssembly.Memory
+ * and take byte offsets into it, so the arena and the networks above do not care
+ * which backend runs. Kernels trust their inputs: validation lives in the callers.
+ */
+
+/** Activation codes shared with assembly/gemm.ts. */
+export const Act = { identity: 0, relu: 1, tanh: 2 } as const;
+export type ActCode = (typeof Act)[keyof typeof Act];
+export type ActName = keyof typeof Act;
+
+export interface Kernels {
+  readonly backend: 'wasm' | 'reference';
+  /** The linear memory every pointer below is a byte offset into. */
+  readonly memory: WebAssembly.Memory;
+  /** First byte the arena may use (above the module's static data). */
+  heapBase(): number;
+  /** Registers the packing scratch the transB layout needs (≥ 8·k floats). */
+  setScratch(ptr: number, bytes: number): void;
+  /** C[m×n] = alpha·op(A)·op(B) + beta·C (beta = 0: C is not read). */
+  gemm(transA: number, transB: number, m: number, n: number, k: number,
+       alpha: number, a: number, b: number, beta: number, c: number): void;
+  /** C = act(alpha·op(A)·op(B) + beta·C + bias)·scale; bias 0 = none. */
+  gemmEx(transA: number, transB: number, m: number, n: number, k: number,
+         alpha: number, a: number, b: number, beta: number, c: number,
+         bias: number, act: number, scale: number): void;
+  copy(n: number, src: number, dst: number): void;
+  fill(n: number, dst: number, value: number): void;
+  scale(n: number, x: number, alpha: number): void;
+  /** y = alpha·x + y. */
+  axpy(n: number, alpha: number, x: number, y: number): void;
+  /** out = dy ⊙ act′ computed from saved outputs y = actScale·act(z). */
+  actBackward(n: number, dy: number, y: number, act: number, actScale: number, out: number): void;
+  /** out[j] = Σ_i x[i][j] (+ beta·out[j]). */
+  colSum(m: number, n: number, x: number, beta: number, out: number): void;
+  /** One Adam step; see assembly/elementwise.ts for the exact formula. */
+  adam(n: number, p: number, g: number, m: number, v: number,
+       beta1: number, beta2: number, alphaT: number, epsHat: number, wd: number): void;
+  /** dst = tau·src + (1 − tau)·dst. */
+  polyak(n: number, src: number, dst: number, tau: number): void;
+  /** 1 when all n floats are finite, else 0. */
+  allFinite(n: number, x: number): number;
+}
+
+/** Deterministic transcendental functions (musl ports compiled into the wasm). */
+export interface DetMath {
+  sin(x: number): number;
+  cos(x: number): number;
+  exp(x: number): number;
+  log(x: number): number;
+  tanh(x: number): number;
+  /** float32 tanh (musl tanhf): the activation kernels' tanh. */
+  tanhf(x: number): number;
+  expf(x: number): number;
+  logf(x: number): number;
+}
