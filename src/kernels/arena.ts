@@ -25,6 +25,7 @@ export class Arena {
   private top: number;
   private readonly blocks: Block[] = [];
   private committedBuffer: ArrayBuffer | null = null;
+  private scratchK = 0;
 
   constructor(kernels: Kernels) {
     this.kernels = kernels;
@@ -59,14 +60,26 @@ export class Arena {
     return this.blocks;
   }
 
+  /**
+   * Declares that some GEMM with transB will run with this k; commit() then
+   * plans one packing scratch of 8·max(k) floats and registers it with the kernels.
+   */
+  requireScratch(k: number): void {
+    if (this.committedBuffer !== null) throw new Error('Arena: requireScratch() after commit()');
+    this.scratchK = Math.max(this.scratchK, k);
+  }
+
   /** Grows the memory once to hold every planned block. */
   commit(): void {
     if (this.committedBuffer !== null) throw new Error('Arena: commit() called twice');
+    // 8 floats per k: one packed 8-wide panel of Bᵀ (assembly/gemm.ts).
+    const scratch = this.alloc('gemm.scratch', 8 * Math.max(this.scratchK, 1));
     const mem = this.kernels.memory;
     const have = mem.buffer.byteLength;
     if (this.top > have) mem.grow(Math.ceil((this.top - have) / PAGE));
     this.committedBuffer = mem.buffer;
     new Float32Array(mem.buffer, this.blocks[0]?.ptr ?? 0, (this.top - (this.blocks[0]?.ptr ?? 0)) / 4).fill(0);
+    this.kernels.setScratch(scratch.ptr, scratch.length * 4);
   }
 
   /** A view of one block (only after commit). */

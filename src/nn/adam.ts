@@ -1,0 +1,99 @@
+/**
+ * Adam (Kingma & Ba 2015) over a network's flat parameter block, moments in the
+ * arena with the parameters' layout: one kernel call per step.
+ *
+ * The bias correction is folded into the step size as in the paper's §2 (last
+ * paragraph): α_t = lr·√(1−β2^t)/(1−β1^t), θ ← θ − α_t·m/(√v + ε̂).
+ * Keras (the notebook) uses exactly this form with ε̂ = ε = 1e-7. PyTorch divides
+ * by (√v̂ + ε) instead, which is the same update with ε̂ = ε·√(1−β2^t) and ε = 1e-8.
+ * β^t is kept as a running product (no Math.pow on the training path).
+ */
+import type { Arena, Block } from '../kernels/arena.js';
+import type { Network } from './network.js';
+
+export interface AdamOptions {
+  /** Learning rate (step size α), > 0. */
+  readonly lr: number;
+  /** Default 0.9 (Kingma & Ba; Keras; PyTorch). */
+  readonly beta1?: number;
+  /** Default 0.999. */
+  readonly beta2?: number;
+  /** Default 1e-7 (Keras); PyTorch uses 1e-8. */
+  readonly eps?: number;
+  /** Where ε enters: 'keras' (ε̂ = ε, default) or 'pytorch' (ε added to √v̂). */
+  readonly epsMode?: 'keras' | 'pytorch';
+  /** L2 penalty coefficient added to the gradient (g + wd·θ). Default 0. */
+  readonly weightDecay?: number;
+}
+
+export interface AdamState {
+  readonly t: number;
+  readonly beta1Power: number;
+  readonly beta2Power: number;
+}
+
+function check(v: unknown, field: string, lo: number, hi: number, openLo: boolean, openHi: boolean): number {
+  const ok = typeof v === 'number' && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
+  if (!ok) throw new RangeError(`${field} must be a finite number in ${openLo ? '(' : '['}${lo}, ${hi}${openHi ? ')' : ']'}, got ${String(v)}`);
+  return v as number;
+}
+
+export class Adam {
+  readonly net: Network;
+  readonly m: Block;
+  readonly v: Block;
+  lr: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly eps: number;
+  readonly epsMode: 'keras' | 'pytorch';
+  readonly weightDecay: number;
+  private t = 0;
+  private b1t = 1;
+  private b2t = 1;
+
+  constructor(arena: Arena, net: Network, options: AdamOptions, field = 'adam') {
+    this.lr = check(options.lr, `${field}.lr`, 0, Infinity, true, true);
+    this.beta1 = check(options.beta1 ?? 0.9, `${field}.beta1`, 0, 1, false, true);
+    this.beta2 = check(options.beta2 ?? 0.999, `${field}.beta2`, 0, 1, false, true);
+    this.eps = check(options.eps ?? 1e-7, `${field}.eps`, 0, Infinity, true, true);
+    this.weightDecay = check(options.weightDecay ?? 0, `${field}.weightDecay`, 0, Infinity, false, true);
+    const mode = options.epsMode ?? 'keras';
+    if (mode !== 'keras' && mode !== 'pytorch') throw new RangeError(`${field}.epsMode must be 'keras' or 'pytorch', got ${String(mode)}`);
+    this.epsMode = mode;
+    if (net.grads === null) throw new Error(`${field}: ${net.name} is not trainable`);
+    this.net = net;
+    this.m = arena.alloc(`${net.name}.adam.m`, net.size);
+    this.v = arena.alloc(`${net.name}.adam.v`, net.size);
+  }
+
+  /** Steps taken so far. */
+  get steps(): number {
+    return this.t;
+  }
+
+  /** One update of the network's parameters from its gradient block. */
+  step(): void {
+    this.t++;
+    this.b1t *= this.beta1;
+    this.b2t *= this.beta2;
+    const c2 = Math.sqrt(1 - this.b2t);
+    const alphaT = (this.lr * c2) / (1 - this.b1t);
+    const epsHat = this.epsMode === 'keras' ? this.eps : this.eps * c2;
+    const n = this.net;
+    n.kernels.adam(n.size, n.params.ptr, n.grads!.ptr, this.m.ptr, this.v.ptr, this.beta1, this.beta2, alphaT, epsHat, this.weightDecay);
+  }
+
+  getState(): AdamState {
+    return { t: this.t, beta1Power: this.b1t, beta2Power: this.b2t };
+  }
+
+  setState(s: AdamState): void {
+    if (!Number.isInteger(s?.t) || s.t < 0) throw new RangeError(`adam state t must be a non-negative integer, got ${String(s?.t)}`);
+    check(s.beta1Power, 'adam state beta1Power', 0, 1, false, false);
+    check(s.beta2Power, 'adam state beta2Power', 0, 1, false, false);
+    this.t = s.t;
+    this.b1t = s.beta1Power;
+    this.b2t = s.beta2Power;
+  }
+}
