@@ -1,4 +1,9 @@
-export { Network, type NetworkOptions, type TensorLayout } from './network.js';
+export { Network, networkLayout, type NetworkOptions, type TensorLayout } from './network.js';
 export { type NetworkSpec, type DenseSpec, type Init, validateSpec } from './spec.js';
 export { Adam, type AdamOptions, type AdamState } from './adam.js';
 export { mse, negMeanQ } from './losses.js';
+export { fnv1a32, hashFloat32 } from './hash.js';
+export {
+  NETWORK_MAGIC, networkToBytes, decodeNetwork, loadNetworkParams, networkFromBytes,
+  type DecodedNetwork, type NetworkFromBytesOptions,
+} from './serialize.js';

@@ -235,11 +235,14 @@ export class Network {
     return dst;
   }
 
-  /** Overwrites the parameter block; refuses a wrong length or any non-finite value. */
+  /** Overwrites the parameter block; refuses a wrong length or any value that is not finite in float32 (nothing is written then). */
   setParams(src: ArrayLike<number>): void {
     if (src.length !== this.size) throw new RangeError(`${this.name}.setParams: expected ${this.size} floats, got ${src.length}`);
     for (let i = 0; i < src.length; i++) {
-      if (!Number.isFinite(src[i])) throw new RangeError(`${this.name}.setParams: value ${i} is ${src[i]} (must be finite)`);
+      // fround: a finite double beyond ±3.4028234663852886e38 would become ±Infinity in float32.
+      if (!Number.isFinite(Math.fround(src[i]!))) {
+        throw new RangeError(`${this.name}.setParams: value ${i} is ${src[i]} (must be finite in float32, |v| < 3.4028235677973366e38)`);
+      }
     }
     this.heap().set(src, this.params.ptr >> 2);
   }
@@ -273,6 +276,13 @@ export class Network {
       throw new RangeError(`${this.name}: ${src.name} has a different layout or memory`);
     }
   }
+}
+
+/** The layout table and parameter-block size (floats, padding included) a spec produces, without building a network. */
+export function networkLayout(spec: NetworkSpec, name = 'network'): { readonly layout: readonly TensorLayout[]; readonly size: number } {
+  validateSpec(spec, name);
+  const { layout, size } = buildLayers(spec);
+  return { layout, size };
 }
 
 function buildLayers(spec: NetworkSpec): { layers: Layer[]; layout: TensorLayout[]; size: number } {

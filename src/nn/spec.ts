@@ -37,6 +37,8 @@ export interface NetworkSpec {
 const ACTS: readonly string[] = ['identity', 'relu', 'tanh'];
 /** Largest layer width accepted (keeps arena sizes sane; far above any preset). */
 export const MAX_WIDTH = 65536;
+/** Most inputs a network takes: Network.forward(batch, x0, x1, x2) has three input pointers. */
+export const MAX_INPUTS = 3;
 
 function checkWidth(v: unknown, field: string): void {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > MAX_WIDTH) {
@@ -66,15 +68,18 @@ function checkDense(d: DenseSpec, field: string): void {
 
 /** Throws a RangeError/TypeError naming the offending field. */
 export function validateSpec(spec: NetworkSpec, name = 'network'): void {
-  if (!Array.isArray(spec?.inputs) || spec.inputs.length < 1) {
-    throw new RangeError(`${name}.inputs must be a non-empty array of widths`);
+  if (!Array.isArray(spec?.inputs) || spec.inputs.length < 1 || spec.inputs.length > MAX_INPUTS) {
+    throw new RangeError(`${name}.inputs must be an array of 1 to ${MAX_INPUTS} widths, got ${JSON.stringify(spec?.inputs)}`);
   }
   spec.inputs.forEach((w, i) => checkWidth(w, `${name}.inputs[${i}]`));
   const br = spec.branches ?? [];
   if (!Array.isArray(br) || br.length > spec.inputs.length) {
     throw new RangeError(`${name}.branches must be an array with at most one entry per input (${spec.inputs.length})`);
   }
-  br.forEach((b: readonly DenseSpec[], i: number) => b.forEach((d, j) => checkDense(d, `${name}.branches[${i}][${j}]`)));
+  br.forEach((b: readonly DenseSpec[], i: number) => {
+    if (!Array.isArray(b)) throw new TypeError(`${name}.branches[${i}] must be an array of dense layers, got ${JSON.stringify(b)}`);
+    b.forEach((d, j) => checkDense(d, `${name}.branches[${i}][${j}]`));
+  });
   if (!Array.isArray(spec.layers) || spec.layers.length < 1) {
     throw new RangeError(`${name}.layers must be a non-empty array of dense layers`);
   }

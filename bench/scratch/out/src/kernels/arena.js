@@ -1,0 +1,77 @@
+export const ARENA_ALIGN = 64;
+const PAGE = 65536;
+const alignUp = (x, a) => Math.ceil(x / a) * a;
+export class Arena {
+    kernels;
+    top;
+    blocks = [];
+    committedBuffer = null;
+    scratchK = 0;
+    constructor(kernels) {
+        this.kernels = kernels;
+        this.top = alignUp(Math.max(kernels.heapBase(), 64), ARENA_ALIGN);
+    }
+    /** Plans a block of `floats` float32 values (zero-filled at commit). */
+    alloc(name, floats) {
+        if (this.committedBuffer !== null) {
+            throw new Error(`Arena: cannot allocate "${name}" after commit(): growing memory would detach existing views`);
+        }
+        if (!Number.isInteger(floats) || floats < 0) {
+            throw new RangeError(`Arena: block "${name}" size must be a non-negative integer of floats, got ${floats}`);
+        }
+        const block = { name, ptr: this.top, length: floats };
+        this.top = alignUp(this.top + floats * 4, ARENA_ALIGN);
+        this.blocks.push(block);
+        return block;
+    }
+    /** Bytes planned so far, including the module's static data below the arena. */
+    get bytes() {
+        return this.top;
+    }
+    get committed() {
+        return this.committedBuffer !== null;
+    }
+    /** All planned blocks, in address order. */
+    get plan() {
+        return this.blocks;
+    }
+    /**
+     * Declares that some GEMM with transB will run with this k; commit() then
+     * plans one packing scratch of 8·max(k) floats and registers it with the kernels.
+     */
+    requireScratch(k) {
+        if (this.committedBuffer !== null)
+            throw new Error('Arena: requireScratch() after commit()');
+        this.scratchK = Math.max(this.scratchK, k);
+    }
+    /** Grows the memory once to hold every planned block. */
+    commit() {
+        if (this.committedBuffer !== null)
+            throw new Error('Arena: commit() called twice');
+        // 8 floats per k: one packed 8-wide panel of Bᵀ (assembly/gemm.ts).
+        const scratch = this.alloc('gemm.scratch', 8 * Math.max(this.scratchK, 1));
+        const mem = this.kernels.memory;
+        const have = mem.buffer.byteLength;
+        if (this.top > have)
+            mem.grow(Math.ceil((this.top - have) / PAGE));
+        this.committedBuffer = mem.buffer;
+        new Float32Array(mem.buffer, this.blocks[0]?.ptr ?? 0, (this.top - (this.blocks[0]?.ptr ?? 0)) / 4).fill(0);
+        this.kernels.setScratch(scratch.ptr, scratch.length * 4);
+    }
+    /** A view of one block (only after commit). */
+    f32(block) {
+        return new Float32Array(this.buffer(), block.ptr, block.length);
+    }
+    /** A view of the whole memory, for code that addresses by offset (ptr >> 2). */
+    heap() {
+        return new Float32Array(this.buffer());
+    }
+    buffer() {
+        if (this.committedBuffer === null)
+            throw new Error('Arena: views are only available after commit()');
+        if (this.committedBuffer !== this.kernels.memory.buffer) {
+            throw new Error('Arena: the memory grew after commit(), so earlier views are detached; this is a bug in the caller');
+        }
+        return this.committedBuffer;
+    }
+}

@@ -1,0 +1,22 @@
+import { instantiateKernels } from './loader.js';
+/** The SIMD WebAssembly backend: a fresh module instance with its own memory. */
+export function createWasmKernels() {
+    const x = instantiateKernels();
+    return {
+        backend: 'wasm',
+        memory: x.memory,
+        heapBase: x.heapBase,
+        setScratch: x.setScratch,
+        gemm: x.gemm,
+        gemmEx: x.gemmEx,
+        copy: x.copy,
+        fill: x.fill,
+        scale: x.scale,
+        axpy: x.axpy,
+        actBackward: x.actBackward,
+        colSum: x.colSum,
+        adam: x.adam,
+        polyak: x.polyak,
+        allFinite: x.allFinite,
+    };
+}

@@ -1,0 +1,309 @@
+/**
+ * The outer loops of Algorithm 1 (lines 4–10, 16–17) for off-policy agents:
+ * acting, stepping the environment, storing transitions, calling the agent's
+ * update(), episode bookkeeping, periodic evaluation, callbacks and abort.
+ * Progress lives here (not in local variables of learn()) so that
+ * learn(a); learn(b) ≡ learn(a + b), and a saved run resumes mid-episode.
+ */
+import type { Env, StepResult } from '../envs/env.js';
+import type { Rng } from '../rng.js';
+import type { ReplayBuffer } from '../rl/buffer.js';
+import type { ActionNoise } from './noise-factory.js';
+
+export interface UpdateStats {
+  readonly criticLoss: number;
+  readonly actorLoss: number;
+  readonly qMean: number;
+}
+
+/** Emitted after every episode (SB3 log keys). */
+export interface EpisodeRecord {
+  readonly 'rollout/ep_return': number;
+  readonly 'rollout/ep_len': number;
+  /** Mean over this episode's updates (NaN when none ran). */
+  readonly 'train/critic_loss': number;
+  readonly 'train/actor_loss': number;
+  readonly 'train/q_mean': number;
+  readonly 'time/episodes': number;
+  readonly 'time/total_timesteps': number;
+  readonly 'time/updates': number;
+  /** Environment steps per second of wall time in this learn() call. */
+  readonly 'time/sps': number;
+}
+
+/** Emitted after every evaluation of the deterministic policy. */
+export interface EvalRecord {
+  readonly 'eval/mean_return': number;
+  readonly 'eval/std_return': number;
+  readonly 'eval/returns': readonly number[];
+  readonly 'eval/mean_ep_len': number;
+  readonly 'time/total_timesteps': number;
+  readonly 'time/episodes': number;
+}
+
+/** Passed to onStep; the same object is reused every step (copy what you keep). */
+export interface StepRecord {
+  step: number;
+  reward: number;
+  terminated: boolean;
+  truncated: boolean;
+  /** The stats of the update run after this step, or null when none ran. */
+  update: UpdateStats | null;
+}
+
+export interface LearnOptions {
+  readonly onStep?: (record: StepRecord) => void;
+  readonly onEpisode?: (record: EpisodeRecord) => void;
+  readonly onEval?: (record: EvalRecord) => void;
+  /** Evaluate every this many environment steps (0 = never). Default 0. */
+  readonly evalEvery?: number;
+  /** Episodes per evaluation. Default 10. */
+  readonly evalEpisodes?: number;
+  /** Environment used for evaluation (default: a fresh instance of a built-in env id). */
+  readonly evalEnv?: Env;
+  /** Stops cleanly between two steps; learn() then resolves normally. */
+  readonly signal?: AbortSignal;
+}
+
+/** What the loop needs from an agent. */
+export interface OffPolicyAgent {
+  readonly config: {
+    readonly seed: number; readonly learningStarts: number; readonly trainFreq: number;
+    readonly gradientSteps: number; readonly noiseFinalScale: number; readonly noiseDecaySteps: number;
+    readonly noiseResetOnEpisode: boolean;
+  };
+  readonly env: Env;
+  readonly actDim: number;
+  readonly actBound: number;
+  readonly buffer: ReplayBuffer;
+  readonly noise: ActionNoise;
+  readonly rngs: { readonly explore: Rng };
+  act(obs: ArrayLike<number>, options: { explore?: boolean; out?: Float32Array }): Float32Array;
+  update(): UpdateStats;
+}
+
+/** Loop progress that a full checkpoint stores. */
+export interface LoopState {
+  readonly steps: number;
+  readonly episodes: number;
+  readonly updates: number;
+  readonly started: boolean;
+  readonly obs: number[] | null;
+  readonly epReturn: number;
+  readonly epLen: number;
+  readonly epUpdates: number;
+  readonly epCriticLoss: number;
+  readonly epActorLoss: number;
+  readonly epQ: number;
+}
+
+/** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k. */
+export const EVAL_SEED_OFFSET = 1_000_000;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+export class RunLoop {
+  /** Environment steps taken over the agent's life. */
+  steps = 0;
+  episodes = 0;
+  updates = 0;
+  private started = false;
+  private obs: Float32Array | null = null;
+  private epReturn = 0;
+  private epLen = 0;
+  private epUpdates = 0;
+  private epCritic = 0;
+  private epActor = 0;
+  private epQ = 0;
+  private readonly action: Float32Array;
+  private readonly stepRecord: StepRecord = { step: 0, reward: 0, terminated: false, truncated: false, update: null };
+
+  constructor(private readonly agent: OffPolicyAgent) {
+    this.action = new Float32Array(agent.actDim);
+  }
+
+  /** Current exploration-noise multiplier: linear from 1 to noiseFinalScale over noiseDecaySteps. */
+  noiseScale(): number {
+    const c = this.agent.config;
+    if (c.noiseFinalScale === 1) return 1;
+    const f = Math.min(1, this.steps / c.noiseDecaySteps);
+    return 1 + (c.noiseFinalScale - 1) * f;
+  }
+
+  async learn(totalSteps: number, o: LearnOptions): Promise<void> {
+    checkLearnArgs(totalSteps, o);
+    const a = this.agent, c = a.config, env = a.env;
+    const evalEvery = o.evalEvery ?? 0;
+    const evalEnv = evalEvery > 0 ? (o.evalEnv ?? (await defaultEvalEnv(env))) : null;
+    const end = this.steps + totalSteps, t0 = now(), s0 = this.steps;
+    if (this.obs === null) this.beginEpisode();
+    while (this.steps < end && !o.signal?.aborted) {
+      const obs = this.obs!;
+      // Alg. 1 line 8: a_t = μ(s_t) + 𝒩_t (uniform random before learningStarts)
+      if (this.steps < c.learningStarts) this.randomAction();
+      else a.act(obs, { explore: true, out: this.action });
+      // Alg. 1 line 9
+      const res = env.step(this.action);
+      checkStep(env, this.steps + 1, res);
+      // Alg. 1 line 10: store (s_t, a_t, r_t, s_{t+1}, terminated)
+      a.buffer.add(obs, this.action, res.reward, res.obs, res.terminated);
+      this.steps++;
+      this.epReturn += res.reward;
+      this.epLen++;
+      const stats = this.train();
+      if (o.onStep) this.emitStep(o.onStep, res, stats);
+      if (res.terminated || res.truncated) {
+        o.onEpisode?.(this.episodeRecord(t0, s0));
+        this.episodes++;
+        this.beginEpisode();
+        await yieldToEventLoop();
+      } else this.obs = res.obs;
+      if (evalEnv !== null && this.steps % evalEvery === 0) {
+        o.onEval?.(this.evaluate(evalEnv, o.evalEpisodes ?? 10));
+        await yieldToEventLoop();
+      }
+    }
+  }
+
+  /** Alg. 1 lines 11–15, every trainFreq steps once learningStarts is passed. */
+  private train(): UpdateStats | null {
+    const c = this.agent.config;
+    if (this.steps <= c.learningStarts || this.steps % c.trainFreq !== 0) return null;
+    let stats: UpdateStats | null = null;
+    for (let g = 0; g < c.gradientSteps; g++) {
+      stats = this.agent.update();
+      this.updates++;
+      this.epUpdates++;
+      this.epCritic += stats.criticLoss;
+      this.epActor += stats.actorLoss;
+      this.epQ += stats.qMean;
+    }
+    return stats;
+  }
+
+  /** Alg. 1 lines 5–6 (the noise is reset only when the config says so: the notebook never does). */
+  private beginEpisode(): void {
+    const a = this.agent;
+    this.obs = this.started ? a.env.reset() : a.env.reset(a.config.seed);
+    this.started = true;
+    if (a.config.noiseResetOnEpisode) a.noise.reset();
+    this.epReturn = 0;
+    this.epLen = 0;
+    this.epUpdates = 0;
+    this.epCritic = 0;
+    this.epActor = 0;
+    this.epQ = 0;
+  }
+
+  private randomAction(): void {
+    const h = this.agent.actBound, rng = this.agent.rngs.explore;
+    for (let i = 0; i < this.action.length; i++) this.action[i] = rng.uniform(-h, h);
+  }
+
+  private emitStep(cb: (r: StepRecord) => void, res: StepResult, stats: UpdateStats | null): void {
+    const r = this.stepRecord;
+    r.step = this.steps;
+    r.reward = res.reward;
+    r.terminated = res.terminated;
+    r.truncated = res.truncated;
+    r.update = stats;
+    cb(r);
+  }
+
+  private episodeRecord(t0: number, s0: number): EpisodeRecord {
+    const n = this.epUpdates, dt = (now() - t0) / 1000;
+    return {
+      'rollout/ep_return': this.epReturn,
+      'rollout/ep_len': this.epLen,
+      'train/critic_loss': n > 0 ? this.epCritic / n : NaN,
+      'train/actor_loss': n > 0 ? this.epActor / n : NaN,
+      'train/q_mean': n > 0 ? this.epQ / n : NaN,
+      'time/episodes': this.episodes + 1,
+      'time/total_timesteps': this.steps,
+      'time/updates': this.updates,
+      'time/sps': dt > 0 ? (this.steps - s0) / dt : 0,
+    };
+  }
+
+  /** Runs the deterministic policy for `episodes` episodes on `env` (does not touch training streams). */
+  evaluate(env: Env, episodes: number): EvalRecord {
+    const a = this.agent, out = new Float32Array(a.actDim);
+    const returns: number[] = [];
+    let lenSum = 0;
+    for (let k = 0; k < episodes; k++) {
+      let obs = env.reset(a.config.seed + EVAL_SEED_OFFSET + k);
+      let ret = 0;
+      for (;;) {
+        const res = env.step(a.act(obs, { out }));
+        checkStep(env, 0, res);
+        ret += res.reward;
+        lenSum++;
+        if (res.terminated || res.truncated) break;
+        obs = res.obs;
+      }
+      returns.push(ret);
+    }
+    const mean = returns.reduce((s, x) => s + x, 0) / episodes;
+    const variance = returns.reduce((s, x) => s + (x - mean) * (x - mean), 0) / episodes;
+    return {
+      'eval/mean_return': mean,
+      'eval/std_return': Math.sqrt(variance),
+      'eval/returns': returns,
+      'eval/mean_ep_len': lenSum / episodes,
+      'time/total_timesteps': this.steps,
+      'time/episodes': this.episodes,
+    };
+  }
+
+  getState(): LoopState {
+    return {
+      steps: this.steps, episodes: this.episodes, updates: this.updates, started: this.started,
+      obs: this.obs === null ? null : Array.from(this.obs), epReturn: this.epReturn, epLen: this.epLen,
+      epUpdates: this.epUpdates, epCriticLoss: this.epCritic, epActorLoss: this.epActor, epQ: this.epQ,
+    };
+  }
+
+  setState(s: LoopState): void {
+    this.steps = s.steps;
+    this.episodes = s.episodes;
+    this.updates = s.updates;
+    this.started = s.started;
+    this.obs = s.obs === null ? null : Float32Array.from(s.obs);
+    this.epReturn = s.epReturn;
+    this.epLen = s.epLen;
+    this.epUpdates = s.epUpdates;
+    this.epCritic = s.epCriticLoss;
+    this.epActor = s.epActorLoss;
+    this.epQ = s.epQ;
+  }
+}
+
+function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
+  if (!Number.isSafeInteger(totalSteps) || totalSteps < 0) {
+    throw new RangeError(`learn: totalSteps must be a non-negative integer, got ${String(totalSteps)}`);
+  }
+  const ee = o.evalEvery ?? 0;
+  if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${String(ee)}`);
+  const ep = o.evalEpisodes ?? 10;
+  if (!Number.isSafeInteger(ep) || ep < 1 || ep > 100_000) throw new RangeError(`learn: evalEpisodes must be an integer in [1, 100000], got ${String(ep)}`);
+}
+
+/** A custom env returning NaN/∞ must not be trained on: fail naming the step. */
+function checkStep(env: Env, step: number, res: StepResult): void {
+  if (!Number.isFinite(res.reward)) {
+    throw new RangeError(`${env.id} returned a non-finite reward (${res.reward}) at step ${step}`);
+  }
+  const o = res.obs;
+  for (let i = 0; i < o.length; i++) {
+    if (!Number.isFinite(o[i]!)) throw new RangeError(`${env.id} returned a non-finite observation (obs[${i}] = ${o[i]}) at step ${step}`);
+  }
+}
+
+async function defaultEvalEnv(env: Env): Promise<Env> {
+  const { makeEnv, ENV_IDS } = await import('../envs/make.js');
+  if (!(ENV_IDS as readonly string[]).includes(env.id)) {
+    throw new RangeError(`learn: evalEvery > 0 needs options.evalEnv for the custom environment "${env.id}"`);
+  }
+  return makeEnv(env.id);
+}

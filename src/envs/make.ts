@@ -1,0 +1,30 @@
+/**
+ * `makeEnv(id)`: Gymnasium's `gymnasium.make` for the built-in environments,
+ * with the registered time limits (Pendulum-v1: 200, MountainCarContinuous-v0: 999).
+ */
+import type { Env } from './env.js';
+import { MountainCarContinuous, type MountainCarOptions } from './mountain-car.js';
+import { Pendulum, type PendulumOptions } from './pendulum.js';
+
+/** The Gymnasium ids `makeEnv` knows. */
+export const ENV_IDS = ['Pendulum-v1', 'MountainCarContinuous-v0'] as const;
+export type EnvId = (typeof ENV_IDS)[number];
+
+/** True for the ids `makeEnv` can build. */
+export function isEnvId(id: unknown): id is EnvId {
+  return (ENV_IDS as readonly unknown[]).includes(id);
+}
+
+export function makeEnv(id: 'Pendulum-v1', options?: PendulumOptions): Pendulum;
+export function makeEnv(id: 'MountainCarContinuous-v0', options?: MountainCarOptions): MountainCarContinuous;
+export function makeEnv(id: string, options?: PendulumOptions | MountainCarOptions): Env;
+export function makeEnv(id: string, options: PendulumOptions | MountainCarOptions = {}): Env {
+  switch (id) {
+    case 'Pendulum-v1':
+      return new Pendulum(options);
+    case 'MountainCarContinuous-v0':
+      return new MountainCarContinuous(options);
+    default:
+      throw new RangeError(`makeEnv: unknown environment id ${JSON.stringify(id)}; known: ${ENV_IDS.join(', ')}`);
+  }
+}

@@ -1,0 +1,227 @@
+/**
+ * Experience replay (Lillicrap et al. 2015, Alg. 1 lines 10–11): a fixed-size
+ * ring of transitions (s, a, r, s′, terminated) stored as structure-of-arrays
+ * Float32Arrays, allocated once. `sample` draws row indices uniformly *with
+ * replacement* from the filled part, as the Keras notebook's
+ * `np.random.choice(record_range, batch_size)`, and copies the rows straight into
+ * caller-provided views (for example the agent's wasm batch staging): no
+ * allocation per call.
+ *
+ * Storage is ordinary typed arrays, not wasm memory, so a large buffer (the paper
+ * preset's 10^6 rows × (3 + 1 + 1 + 3 + 1) floats ≈ 36 MB for Pendulum) never
+ * forces the kernel memory to grow. Rows fill 0, 1, … in order and then wrap, so
+ * the filled part is always rows [0, size) and `next` is the oldest row once full.
+ */
+import type { Rng } from '../rng.js';
+
+/** Where `sample` writes a batch of B rows (each at least B × width long). */
+export interface ReplayBatch {
+  /** B × obsDim, row-major. */
+  readonly obs: Float32Array;
+  /** B × actionDim, row-major. */
+  readonly action: Float32Array;
+  /** B rewards. */
+  readonly reward: Float32Array;
+  /** B × obsDim, row-major. */
+  readonly nextObs: Float32Array;
+  /** B flags, 1 where the transition was terminal (truncation is not terminal). */
+  readonly done: Float32Array;
+}
+
+/** Save format: 'DRB1' magic, then u32 fields, then the filled rows. */
+const MAGIC = 0x31425244; // 'DRB1' read as a little-endian u32
+const HEADER_U32 = 6; // magic, capacity, obsDim, actionDim, size, next
+const HEADER_BYTES = HEADER_U32 * 4;
+/** Row count limit: indices stay below 2^32 (Rng.int's range) and byte offsets safe. */
+const MAX_CAPACITY = 2 ** 31;
+
+function checkDim(value: number, field: string, max: number): number {
+  if (!Number.isSafeInteger(value) || value < 1 || value > max) {
+    throw new RangeError(`ReplayBuffer: ${field} must be an integer in [1, ${max}], got ${String(value)}`);
+  }
+  return value;
+}
+
+/** dst[d..d+n) = src[s..s+n), without allocating a subarray view. */
+function copyRow(src: ArrayLike<number>, s: number, dst: Float32Array, d: number, n: number): void {
+  for (let j = 0; j < n; j++) dst[d + j] = src[s + j]!;
+}
+
+export class ReplayBuffer {
+  readonly capacity: number;
+  readonly obsDim: number;
+  readonly actionDim: number;
+  private readonly obs: Float32Array;
+  private readonly action: Float32Array;
+  private readonly reward: Float32Array;
+  private readonly nextObs: Float32Array;
+  private readonly terminated: Uint8Array;
+  private count = 0;
+  private next = 0;
+
+  /**
+   * @param capacity rows kept (the notebook's Buffer: 50 000; Lillicrap et al. §7: 10^6)
+   * @param obsDim observation length
+   * @param actionDim action length
+   */
+  constructor(capacity: number, obsDim: number, actionDim: number) {
+    this.capacity = checkDim(capacity, 'capacity', MAX_CAPACITY);
+    this.obsDim = checkDim(obsDim, 'obsDim', 65536);
+    this.actionDim = checkDim(actionDim, 'actionDim', 65536);
+    this.obs = new Float32Array(capacity * obsDim);
+    this.action = new Float32Array(capacity * actionDim);
+    this.reward = new Float32Array(capacity);
+    this.nextObs = new Float32Array(capacity * obsDim);
+    this.terminated = new Uint8Array(capacity);
+  }
+
+  /** Rows currently stored: min(rows added, capacity). */
+  get size(): number {
+    return this.count;
+  }
+
+  /** The row the next `add` writes (the oldest row once the buffer is full). */
+  get position(): number {
+    return this.next;
+  }
+
+  /** Stores one transition, overwriting the oldest row once full. Values are rounded to float32. */
+  add(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>, terminated: boolean): void {
+    this.checkRow(obs, action, reward, nextObs);
+    const i = this.next, o = this.obsDim, a = this.actionDim;
+    copyRow(obs, 0, this.obs, i * o, o);
+    copyRow(action, 0, this.action, i * a, a);
+    this.reward[i] = reward;
+    copyRow(nextObs, 0, this.nextObs, i * o, o);
+    this.terminated[i] = terminated ? 1 : 0;
+    this.next = i + 1 === this.capacity ? 0 : i + 1;
+    if (this.count < this.capacity) this.count++;
+  }
+
+  private checkRow(obs: ArrayLike<number>, action: ArrayLike<number>, reward: number, nextObs: ArrayLike<number>): void {
+    if (obs?.length !== this.obsDim || nextObs?.length !== this.obsDim || action?.length !== this.actionDim) {
+      throw new RangeError(`ReplayBuffer.add: expected obs/nextObs of length ${this.obsDim} and action of length ${this.actionDim}, ` +
+        `got ${String(obs?.length)}, ${String(nextObs?.length)} and ${String(action?.length)}`);
+    }
+    if (!Number.isFinite(reward)) throw new RangeError(`ReplayBuffer.add: reward must be finite, got ${reward}`);
+    for (let j = 0; j < this.obsDim; j++) {
+      if (!Number.isFinite(obs[j]!) || !Number.isFinite(nextObs[j]!)) {
+        throw new RangeError(`ReplayBuffer.add: obs[${j}] = ${obs[j]}, nextObs[${j}] = ${nextObs[j]} must be finite`);
+      }
+    }
+    for (let j = 0; j < this.actionDim; j++) {
+      if (!Number.isFinite(action[j]!)) throw new RangeError(`ReplayBuffer.add: action[${j}] = ${action[j]} must be finite`);
+    }
+  }
+
+  /**
+   * Writes `batchSize` rows drawn uniformly with replacement from the filled
+   * part into `into`, one `rng.int(size)` per row in order.
+   */
+  sample(batchSize: number, rng: Rng, into: ReplayBatch): void {
+    this.checkSample(batchSize, into);
+    const o = this.obsDim, a = this.actionDim, n = this.count;
+    for (let b = 0; b < batchSize; b++) {
+      const i = rng.int(n);
+      copyRow(this.obs, i * o, into.obs, b * o, o);
+      copyRow(this.action, i * a, into.action, b * a, a);
+      into.reward[b] = this.reward[i]!;
+      copyRow(this.nextObs, i * o, into.nextObs, b * o, o);
+      into.done[b] = this.terminated[i]!;
+    }
+  }
+
+  private checkSample(batchSize: number, into: ReplayBatch): void {
+    if (this.count === 0) throw new RangeError('ReplayBuffer.sample: the buffer is empty');
+    if (!Number.isSafeInteger(batchSize) || batchSize < 1) {
+      throw new RangeError(`ReplayBuffer.sample: batchSize must be a positive integer, got ${String(batchSize)}`);
+    }
+    const o = batchSize * this.obsDim, a = batchSize * this.actionDim;
+    if (!(into?.obs?.length >= o && into.nextObs?.length >= o && into.action?.length >= a &&
+        into.reward?.length >= batchSize && into.done?.length >= batchSize)) {
+      throw new RangeError(`ReplayBuffer.sample: into needs obs/nextObs ≥ ${o}, action ≥ ${a}, reward/done ≥ ${batchSize} floats`);
+    }
+  }
+
+  /** Forgets every row (the storage is kept). */
+  clear(): void {
+    this.count = 0;
+    this.next = 0;
+  }
+
+  /**
+   * The contents and write position, compactly: a 24-byte header then only the
+   * filled rows (obs, action, reward, nextObs as little-endian float32,
+   * terminated as bytes): 4·size·(2·obsDim + actionDim + 1) + size + 24 bytes.
+   */
+  save(): Uint8Array {
+    const n = this.count, o = this.obsDim, a = this.actionDim;
+    const out = new Uint8Array(savedBytes(n, o, a));
+    const view = new DataView(out.buffer);
+    const header = [MAGIC, this.capacity, o, a, n, this.next];
+    header.forEach((v, k) => view.setUint32(4 * k, v, true));
+    let off = HEADER_BYTES;
+    for (const [src, len] of this.sections()) {
+      for (let j = 0; j < n * len; j++) view.setFloat32(off + 4 * j, src[j]!, true);
+      off += 4 * n * len;
+    }
+    out.set(this.terminated.subarray(0, n), off);
+    return out;
+  }
+
+  /** Replaces the contents with a `save()` of a buffer of the same capacity and widths (validated first). */
+  restore(bytes: Uint8Array): void {
+    const { view, size, next } = this.checkSaved(bytes);
+    let off = HEADER_BYTES;
+    for (const [dst, len] of this.sections()) {
+      for (let j = 0; j < size * len; j++) dst[j] = view.getFloat32(off + 4 * j, true);
+      off += 4 * size * len;
+    }
+    this.terminated.set(bytes.subarray(off, off + size));
+    this.count = size;
+    this.next = next;
+  }
+
+  /** A new buffer holding a `save()`d one (capacity and widths from the header). */
+  static load(bytes: Uint8Array): ReplayBuffer {
+    const view = headerView(bytes);
+    const buf = new ReplayBuffer(view.getUint32(4, true), view.getUint32(8, true), view.getUint32(12, true));
+    buf.restore(bytes);
+    return buf;
+  }
+
+  private sections(): [Float32Array, number][] {
+    return [[this.obs, this.obsDim], [this.action, this.actionDim], [this.reward, 1], [this.nextObs, this.obsDim]];
+  }
+
+  private checkSaved(bytes: Uint8Array): { view: DataView; size: number; next: number } {
+    const view = headerView(bytes);
+    const u = (k: number): number => view.getUint32(4 * k, true);
+    const [cap, o, a, size, next] = [u(1), u(2), u(3), u(4), u(5)];
+    const bad = (why: string): never => { throw new RangeError(`ReplayBuffer.restore: ${why}`); };
+    if (cap !== this.capacity || o !== this.obsDim || a !== this.actionDim) {
+      bad(`saved capacity/obsDim/actionDim ${cap}/${o}/${a} differ from this buffer's ${this.capacity}/${this.obsDim}/${this.actionDim}`);
+    }
+    if (size > cap || next >= cap || (size < cap && next !== size)) bad(`inconsistent size ${size} and position ${next} for capacity ${cap}`);
+    if (bytes.byteLength !== savedBytes(size, o, a)) bad(`expected ${savedBytes(size, o, a)} bytes, got ${bytes.byteLength}`);
+    const floats = size * (2 * o + a + 1);
+    for (let j = 0; j < floats; j++) {
+      if (!Number.isFinite(view.getFloat32(HEADER_BYTES + 4 * j, true))) bad(`non-finite value in the saved rows (float ${j})`);
+    }
+    for (let j = HEADER_BYTES + 4 * floats; j < bytes.byteLength; j++) if (bytes[j]! > 1) bad('terminated flags must be 0 or 1');
+    return { view, size, next };
+  }
+}
+
+function savedBytes(size: number, obsDim: number, actionDim: number): number {
+  return HEADER_BYTES + 4 * size * (2 * obsDim + actionDim + 1) + size;
+}
+
+function headerView(bytes: Uint8Array): DataView {
+  if (!(bytes instanceof Uint8Array) || bytes.byteLength < HEADER_BYTES) {
+    throw new RangeError(`ReplayBuffer.restore: expected a Uint8Array from save() (at least ${HEADER_BYTES} bytes)`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(0, true) !== MAGIC) throw new RangeError('ReplayBuffer.restore: not a replay buffer save (bad magic)');
+  return view;
+}

@@ -1,0 +1,161 @@
+// Loader: init()/initSync() from bytes or from a compiled WebAssembly.Module,
+// nothing compiled at import time, a clear error before init, and refusal of a
+// wasm module that is not ours. test/setup.ts has already run initSync() in this
+// file's module graph; the "before init" tests import a fresh copy of the loader
+// after vi.resetModules(), so their module state starts empty.
+import { describe, expect, it, vi } from 'vitest';
+import { init, initSync } from '../../src/index.js';
+import { createKernels } from '../../src/kernels/index.js';
+import {
+  decodeBase64, detMath, initSyncWith, initWith, instantiateKernels, isInitialized, wasmModule,
+} from '../../src/kernels/loader.js';
+import { WASM_BASE64 } from '../../src/kernels/wasm-bytes.js';
+
+/** The inlined module's bytes, copied into a plain ArrayBuffer (a BufferSource). */
+const bytes = (): Uint8Array<ArrayBuffer> => new Uint8Array(decodeBase64(WASM_BASE64));
+const noFallback = (): never => {
+  throw new Error('the fallback (inlined bytes) must not be used here');
+};
+
+/** The smallest valid wasm module: magic "\0asm" and version 1, no sections. */
+const EMPTY_WASM = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+/** (module (memory (export "memory") 1)): has a memory but none of our functions. */
+const MEMORY_ONLY_WASM = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+  0x05, 0x03, 0x01, 0x00, 0x01, // memory section: 1 memory, min 1 page
+  0x07, 0x0a, 0x01, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02, 0x00, // export "memory" (kind 2, index 0)
+]);
+
+/** A 2×2 GEMM on a fresh kernels instance: proves the module that was loaded works. */
+function smokeGemm(): number[] {
+  const k = createKernels('wasm');
+  const h = new Float32Array(k.memory.buffer);
+  const a = k.heapBase() >> 2;
+  h.set([1, 2, 3, 4, 5, 6, 7, 8], a); // A = [[1,2],[3,4]], B = [[5,6],[7,8]]
+  k.gemm(0, 0, 2, 2, 2, 1, a * 4, (a + 4) * 4, 0, (a + 8) * 4);
+  return Array.from(h.subarray(a + 8, a + 12)); // A·B = [[19,22],[43,50]]
+}
+
+describe('initialization sources', () => {
+  it('initSync(bytes) compiles the given bytes and the kernels work', () => {
+    const before = wasmModule();
+    initSync(bytes());
+    expect(wasmModule()).not.toBe(before);
+    expect(smokeGemm()).toEqual([19, 22, 43, 50]);
+  });
+
+  it('initSync(module) adopts a precompiled WebAssembly.Module as is, without touching bytes', () => {
+    const module = new WebAssembly.Module(bytes());
+    initSyncWith(module, noFallback);
+    expect(wasmModule()).toBe(module);
+    expect(smokeGemm()).toEqual([19, 22, 43, 50]);
+  });
+
+  it('await init(bytes) compiles asynchronously', async () => {
+    await init(bytes());
+    expect(smokeGemm()).toEqual([19, 22, 43, 50]);
+  });
+
+  it('await init(module) adopts a precompiled module, without touching bytes', async () => {
+    const module = await WebAssembly.compile(bytes());
+    await initWith(module, noFallback);
+    expect(wasmModule()).toBe(module);
+  });
+
+  it('a second init() without a source keeps the compiled module (no recompile)', async () => {
+    const module = wasmModule();
+    initSyncWith(undefined, noFallback);
+    await initWith(undefined, noFallback);
+    expect(wasmModule()).toBe(module);
+  });
+
+  it('every kernels instance gets its own memory (one per agent)', () => {
+    const a = instantiateKernels();
+    const b = instantiateKernels();
+    expect(a.memory).not.toBe(b.memory);
+    new Float32Array(a.memory.buffer)[0] = 42;
+    expect(new Float32Array(b.memory.buffer)[0]).toBe(0);
+  });
+});
+
+describe('refusing what is not the ddpg-wasm kernel module', () => {
+  it('an empty wasm module is refused with a message naming ddpg-wasm', () => {
+    expect(() => initSync(EMPTY_WASM)).toThrow(/not the ddpg-wasm kernel module/);
+  });
+
+  it('a module with a memory but without the kernels is refused', () => {
+    expect(() => initSync(MEMORY_ONLY_WASM)).toThrow(/not the ddpg-wasm kernel module/);
+  });
+
+  it('the same check applies to a precompiled module and to async init', async () => {
+    expect(() => initSync(new WebAssembly.Module(MEMORY_ONLY_WASM))).toThrow(/ddpg-wasm/);
+    await expect(init(EMPTY_WASM)).rejects.toThrow(/ddpg-wasm/);
+  });
+
+  it('a refused module leaves the previously loaded one in place', () => {
+    const good = wasmModule();
+    expect(() => initSync(EMPTY_WASM)).toThrow();
+    expect(wasmModule()).toBe(good);
+    expect(smokeGemm()).toEqual([19, 22, 43, 50]);
+  });
+
+  it('bytes that are not wasm at all fail to compile', () => {
+    expect(() => initSync(new Uint8Array([1, 2, 3, 4]))).toThrow(WebAssembly.CompileError);
+  });
+});
+
+describe('before init (fresh module state)', () => {
+  async function freshLoader(): Promise<typeof import('../../src/kernels/loader.js')> {
+    vi.resetModules();
+    return import('../../src/kernels/loader.js');
+  }
+
+  it('importing compiles nothing: isInitialized() is false', async () => {
+    const fresh = await freshLoader();
+    expect(fresh.isInitialized()).toBe(false);
+    expect(isInitialized()).toBe(true); // this file's own copy, initialized by test/setup.ts
+  });
+
+  it('creating kernels throws a clear error that says to call init()', async () => {
+    await freshLoader();
+    const { createKernels: fresh } = await import('../../src/kernels/index.js');
+    expect(() => fresh('wasm')).toThrow(/not initialized: call `await init\(\)`/);
+    expect(() => fresh('reference')).toThrow(/not initialized/);
+  });
+
+  it('the deterministic math throws the same error', async () => {
+    await freshLoader();
+    const math = await import('../../src/kernels/math.js');
+    expect(() => math.sin(1)).toThrow(/not initialized/);
+  });
+
+  it('wasmModule() and detMath() throw before init and work after initSync()', async () => {
+    const fresh = await freshLoader();
+    expect(() => fresh.wasmModule()).toThrow(/not initialized/);
+    expect(() => fresh.detMath()).toThrow(/not initialized/);
+    fresh.initSyncWith(undefined, bytes);
+    expect(fresh.detMath().exp(0)).toBe(1);
+  });
+});
+
+describe('decodeBase64 (no atob/Buffer dependency)', () => {
+  it('decodes the inlined module to the same bytes as Node’s decoder', () => {
+    expect(Buffer.from(bytes()).equals(Buffer.from(WASM_BASE64, 'base64'))).toBe(true);
+  });
+
+  it.each([
+    ['', []],
+    ['TQ==', [77]], // "M": 010011|01 0000 → 0x4d
+    ['TWE=', [77, 97]], // "Ma"
+    ['TWFu', [77, 97, 110]], // "Man" (the RFC 4648 §9 example)
+    ['//79', [255, 254, 253]],
+  ] as const)('%j → %j', (b64, want) => {
+    expect(Array.from(decodeBase64(b64))).toEqual(want);
+  });
+});
+
+describe('the shared deterministic math', () => {
+  it('is the instance math of the loaded module (not the engine)', () => {
+    expect(detMath().tanhf(0.5)).toBe(0.46211713552474976); // musl tanhf, 1 ulp below the rounded truth
+  });
+});

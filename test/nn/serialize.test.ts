@@ -1,0 +1,209 @@
+// Network serialisation: the byte format, bit-exact round trips, and refusal of
+// truncated, corrupted or mismatched bytes without touching the target network.
+import { describe, expect, it } from 'vitest';
+import {
+  NETWORK_MAGIC, decodeNetwork, fnv1a32, loadNetworkParams, networkFromBytes, networkToBytes,
+  type Network, type NetworkSpec,
+} from '../../src/nn/index.js';
+import { Rng } from '../../src/rng.js';
+import { firstBitDifference } from '../kernels/fixtures.js';
+import { forward, makeRig, uniformF32 } from './helpers.js';
+
+const CRITIC: NetworkSpec = {
+  inputs: [3, 1],
+  branches: [[{ units: 16, activation: 'relu' }, { units: 32, activation: 'relu' }], [{ units: 32, activation: 'relu' }]],
+  layers: [{ units: 256, activation: 'relu' }, { units: 256, activation: 'relu' }, { units: 1 }],
+};
+const ACTOR: NetworkSpec = {
+  inputs: [3],
+  layers: [{ units: 256, activation: 'relu' }, { units: 256, activation: 'relu' }, { units: 1, activation: 'tanh', scale: 2 }],
+};
+
+function net(spec: NetworkSpec, seed: number, backend: 'wasm' | 'reference' = 'wasm'): Network {
+  const { net: n } = makeRig(backend, spec, { maxBatch: 4 });
+  n.init(new Rng(seed));
+  return n;
+}
+
+/** Re-seals bytes after an edit: recomputes the checksum, so only the deeper checks can object. */
+function reseal(b: Uint8Array): Uint8Array {
+  new DataView(b.buffer).setUint32(b.length - 4, fnv1a32(b.subarray(0, b.length - 4)), true);
+  return b;
+}
+
+describe('format', () => {
+  const src = net(CRITIC, 1);
+  const bytes = networkToBytes(src);
+  const dv = new DataView(bytes.buffer);
+  const H = dv.getUint32(8, true);
+
+  it('starts with the magic "DDPGNET1"', () => {
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe(NETWORK_MAGIC);
+  });
+
+  it('has a space-padded JSON header whose length is a multiple of 4', () => {
+    expect(H % 4).toBe(0);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + H))) as { size: number };
+    expect(header.size).toBe(src.size);
+  });
+
+  it('is 12 + H + 4·size + 4 bytes long', () => {
+    expect(bytes.length).toBe(12 + H + 4 * src.size + 4);
+  });
+
+  it('stores the parameter block as little-endian float32 right after the header', () => {
+    const p = src.getParams();
+    const i = src.layout.find((t) => t.name === 'layers.0.W')!.offset + 5;
+    expect(dv.getFloat32(12 + H + 4 * i, true)).toBe(p[i]);
+  });
+
+  it('ends with the FNV-1a 32 of everything before it', () => {
+    expect(dv.getUint32(bytes.length - 4, true)).toBe(fnv1a32(bytes.subarray(0, bytes.length - 4)));
+  });
+
+  it('decodes to the spec with every default filled in', () => {
+    const d = decodeNetwork(bytes);
+    expect(d.spec.layers[2]).toEqual({ units: 1, activation: 'identity', scale: 1, kernelInit: 'glorot-uniform', biasInit: 'zeros' });
+    expect(d.spec.branches?.length).toBe(2);
+  });
+});
+
+describe('round trip', () => {
+  it('networkFromBytes restores the parameters bit for bit', () => {
+    const src = net(CRITIC, 1);
+    const back = networkFromBytes(networkToBytes(src), { maxBatch: 4 });
+    expect(firstBitDifference(back.getParams(), src.getParams())).toBe(-1);
+  });
+
+  it('a network built from the decoded spec computes the same outputs bit for bit', () => {
+    // The saved spec has its defaults filled in; it must mean the same function.
+    const src = makeRig('wasm', ACTOR, { maxBatch: 1 });
+    src.net.init(new Rng(2));
+    const bytes = networkToBytes(src.net);
+    const back = makeRig('wasm', decodeNetwork(bytes).spec, { maxBatch: 1 });
+    loadNetworkParams(back.net, bytes);
+    const x = uniformF32(new Rng(5), 3);
+    expect(firstBitDifference(forward(back, 1, [x]), forward(src, 1, [x]))).toBe(-1);
+  });
+
+  it('loadNetworkParams fills an existing network bit for bit (across backends too)', () => {
+    const src = net(CRITIC, 1, 'wasm');
+    const dst = net(CRITIC, 2, 'reference');
+    loadNetworkParams(dst, networkToBytes(src));
+    expect(firstBitDifference(dst.getParams(), src.getParams())).toBe(-1);
+  });
+
+  it('keeps the sign of −0', () => {
+    const src = net(ACTOR, 1);
+    const p = src.getParams();
+    p[0] = -0;
+    src.setParams(p);
+    const back = networkFromBytes(networkToBytes(src));
+    expect(Object.is(back.getParams()[0], -0)).toBe(true);
+  });
+
+  it('accepts a network whose spec differs only in its initialisers', () => {
+    const src = net(ACTOR, 1);
+    const paper: NetworkSpec = { ...ACTOR, layers: ACTOR.layers.map((d) => ({ ...d, kernelInit: 'fan-in-uniform' as const })) };
+    const dst = net(paper, 2);
+    loadNetworkParams(dst, networkToBytes(src));
+    expect(firstBitDifference(dst.getParams(), src.getParams())).toBe(-1);
+  });
+
+  it('networkFromBytes honours the backend and trainable options', () => {
+    const back = networkFromBytes(networkToBytes(net(ACTOR, 1)), { backend: 'reference', trainable: false });
+    expect(back.kernels.backend).toBe('reference');
+    expect(back.grads).toBeNull();
+  });
+});
+
+describe('refusals leave the target untouched', () => {
+  const good = networkToBytes(net(CRITIC, 1));
+
+  /** Expects loading `bytes` to throw `re` and the target's parameters to stay as they were. */
+  function expectRefused(bytes: Uint8Array, re: RegExp, spec: NetworkSpec = CRITIC): void {
+    const dst = net(spec, 7);
+    const before = dst.getParams();
+    expect(() => loadNetworkParams(dst, bytes)).toThrow(re);
+    expect(firstBitDifference(dst.getParams(), before)).toBe(-1);
+  }
+
+  for (const cut of [1, 4, 5, 1000]) {
+    it(`truncated by ${cut} bytes: refused as truncated`, () => {
+      expectRefused(good.slice(0, good.length - cut), /truncated/);
+    });
+  }
+
+  it('truncated inside the header: refused as truncated', () => {
+    expectRefused(good.slice(0, 40), /truncated/);
+  });
+
+  it('fewer than 16 bytes: refused as too short', () => {
+    expectRefused(good.slice(0, 10), /too short/);
+  });
+
+  it('one flipped bit in the parameters: checksum mismatch', () => {
+    const b = good.slice();
+    b[b.length - 100]! ^= 0x10;
+    expectRefused(b, /checksum mismatch/);
+  });
+
+  it('one flipped bit in the header: checksum mismatch', () => {
+    const b = good.slice();
+    b[20]! ^= 0x01;
+    expectRefused(b, /checksum mismatch|truncated/);
+  });
+
+  it('a wrong magic: refused as not a network', () => {
+    const b = good.slice();
+    b[7] = 0x32; // "DDPGNET2"
+    expectRefused(b, /not a ddpg-wasm network/);
+  });
+
+  it('an actor loaded into a critic: refused as another shape', () => {
+    expectRefused(networkToBytes(net(ACTOR, 1)), /another shape than network/);
+  });
+
+  it('same widths but another activation: refused as another shape', () => {
+    const relu: NetworkSpec = { ...ACTOR, layers: [...ACTOR.layers.slice(0, 2), { units: 1, activation: 'relu', scale: 2 }] };
+    expectRefused(networkToBytes(net(relu, 1)), /another shape/, ACTOR);
+  });
+
+  it('a NaN parameter (checksum re-sealed): refused naming the parameter', () => {
+    const b = good.slice();
+    const H = new DataView(b.buffer).getUint32(8, true);
+    new DataView(b.buffer).setFloat32(12 + H + 4 * 3, Number.NaN, true);
+    expectRefused(reseal(b), /parameter 3 is NaN/);
+  });
+
+  /** A copy of `good` with one same-length substitution in the JSON header, re-sealed. */
+  function editHeader(from: string, to: string): Uint8Array {
+    expect(to.length).toBe(from.length); // keeps the frame (lengths) intact
+    const b = good.slice();
+    const H = new DataView(b.buffer).getUint32(8, true);
+    const text = new TextDecoder().decode(b.subarray(12, 12 + H));
+    expect(text).toContain(from);
+    b.set(new TextEncoder().encode(text.replace(from, to)), 12);
+    return reseal(b);
+  }
+
+  it('a header layout that does not match its spec (re-sealed): refused', () => {
+    expectRefused(editHeader('"offset":0', '"offset":1'), /layout is not the one its spec produces/);
+  });
+
+  it('an invalid saved spec (re-sealed): refused quoting the spec error', () => {
+    expectRefused(editHeader('"activation":"relu"', '"activation":"gelu"'), /saved spec is invalid: saved\.branches\[0\]\[0\]\.activation/);
+  });
+
+  it('not a Uint8Array: TypeError', () => {
+    expect(() => decodeNetwork([1, 2, 3] as unknown as Uint8Array)).toThrow(TypeError);
+  });
+});
+
+describe('saving', () => {
+  it('refuses a network with non-finite parameters', () => {
+    const n = net(ACTOR, 1);
+    n.heap()[(n.params.ptr >> 2) + 2] = Number.POSITIVE_INFINITY;
+    expect(() => networkToBytes(n)).toThrow(/not finite|NaN or infinite/);
+  });
+});
