@@ -54,7 +54,7 @@ function expectSameBits(setup: Setup): void {
 
 interface Inputs { x: Float32Array; y: Float32Array; p: Float32Array }
 
-/** Checks the op's output against a float64 formula within a per-element bound, on both backends. */
+/** Checks the op's output on one bed against a float64 formula, within a per-element bound. */
 function expectFormula(t: Bed, setup: Setup,
                        formula: (i: number, inputs: Inputs, n: number) => { want: number; bound: number }): void {
   fc.assert(fc.property(sizes, fc.nat(), (n, seed) => {

@@ -1,0 +1,82 @@
+/**
+ * Inference only: a trained actor loaded from a policy (or full) checkpoint,
+ * without any training code (no buffer, optimizer, environments or agents), for
+ * browsers, serverless and edge functions. `act` at batch 1 allocates nothing
+ * when given `out`.
+ */
+import { Arena, type Block } from '../kernels/arena.js';
+import { createWasmKernels } from '../kernels/wasm.js';
+import { decodeContainer } from '../agents/container.js';
+import { Network } from '../nn/network.js';
+import type { NetworkSpec } from '../nn/spec.js';
+import type { TensorLayout } from '../nn/network.js';
+
+interface Space { readonly low: readonly number[]; readonly high: readonly number[] }
+interface Header {
+  readonly format?: unknown;
+  readonly kind?: unknown;
+  readonly algo?: unknown;
+  readonly env?: { readonly id: string; readonly observationSpace: Space; readonly actionSpace: Space };
+  readonly actor?: { readonly spec: NetworkSpec; readonly layout: readonly TensorLayout[]; readonly size: number };
+}
+
+const refuse = (why: string): never => {
+  throw new Error(`ddpg-wasm policy refused: ${why}`);
+};
+
+export class Policy {
+  /** Environment id the policy was trained on. */
+  readonly envId: string;
+  readonly algo: string;
+  readonly observationSpace: Space;
+  readonly actionSpace: Space;
+  readonly obsDim: number;
+  readonly actDim: number;
+  private readonly net: Network;
+  private readonly input: Block;
+
+  private constructor(h: Required<Pick<Header, 'env' | 'actor'>> & { algo: string }, params: Float32Array) {
+    this.envId = h.env.id;
+    this.algo = h.algo;
+    this.observationSpace = h.env.observationSpace;
+    this.actionSpace = h.env.actionSpace;
+    this.obsDim = h.env.observationSpace.low.length;
+    this.actDim = h.env.actionSpace.low.length;
+    const arena = new Arena(createWasmKernels());
+    this.net = new Network(arena, h.actor.spec, { maxBatch: 1, trainable: false, name: 'policy' });
+    this.input = arena.alloc('policy.obs', this.obsDim);
+    arena.commit();
+    if (JSON.stringify(this.net.layout) !== JSON.stringify(h.actor.layout) || this.net.size !== params.length) {
+      refuse('the actor layout does not match its spec');
+    }
+    this.net.setParams(params);
+  }
+
+  /** Reads a 'policy' or 'full' checkpoint of any agent with an `actor` (DDPG, TD3). Requires init(). */
+  static load(bytes: Uint8Array): Policy {
+    const { header, blocks } = decodeContainer(bytes);
+    const h = header as Header;
+    if (h.format !== 'ddpg-wasm') refuse(`unknown format ${JSON.stringify(h.format)}`);
+    if (typeof h.env?.id !== 'string' || !h.actor) refuse('the file has no actor or environment description');
+    const params = blocks.get('actor');
+    if (!(params instanceof Float32Array)) return refuse('the actor block is missing');
+    return new Policy({ env: h.env!, actor: h.actor!, algo: String(h.algo) }, params);
+  }
+
+  /** μ(s) in environment units. Allocation-free when `out` (length actDim) is given. */
+  act(obs: ArrayLike<number>, out?: Float32Array): Float32Array {
+    const o = this.obsDim, a = this.actDim;
+    if (obs?.length !== o) throw new RangeError(`Policy.act: obs must have length ${o}, got ${String(obs?.length)}`);
+    const dst = out ?? new Float32Array(a);
+    if (dst.length !== a) throw new RangeError(`Policy.act: out must have length ${a}, got ${dst.length}`);
+    const h = this.net.heap(), x = this.input.ptr >> 2;
+    for (let i = 0; i < o; i++) {
+      const v = obs[i]!;
+      if (!Number.isFinite(v)) throw new RangeError(`Policy.act: obs[${i}] is ${v} (must be finite)`);
+      h[x + i] = v;
+    }
+    const y = this.net.forward(1, this.input.ptr) >> 2;
+    for (let i = 0; i < a; i++) dst[i] = h[y + i]!;
+    return dst;
+  }
+}
