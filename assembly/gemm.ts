@@ -71,14 +71,15 @@ function finish4(acc: v128, c: usize, j: i32): void {
     finish1(f32x4.extract_lane(acc, 3), c + 12, j + 3);
     return;
   }
-  let z = f32x4.mul(f32x4.splat(eAlpha), acc);
+  // (×1 is exact, so the unit alpha/scale skips below change no bits.)
+  let z = eAlpha == 1 ? acc : f32x4.mul(f32x4.splat(eAlpha), acc);
   if (eBeta != 0) z = f32x4.add(z, f32x4.mul(f32x4.splat(eBeta), v128.load(c)));
   if (eBias != 0) z = f32x4.add(z, v128.load(eBias + (<usize>j << 2)));
   if (eAct == ACT_RELU) {
     // z > 0 ? z : 0, exactly as the scalar path (maps NaN to 0 like it does).
     z = v128.and(z, f32x4.gt(z, f32x4.splat(0)));
   }
-  v128.store(c, f32x4.mul(z, f32x4.splat(eScale)));
+  v128.store(c, eScale == 1 ? z : f32x4.mul(z, f32x4.splat(eScale)));
 }
 
 // The micro-kernel: a 4×8 tile of C in 8 f32x4 accumulators. Per p: two vector
