@@ -104,7 +104,8 @@ const keras: DDPGConfig = Object.freeze({
  * Lillicrap et al. 2015 (arXiv:1509.02971), §7 "Experiment details": 400-300
  * ReLU layers, actions enter the critic at its second layer, Adam lr 1e-4 (actor)
  * and 1e-3 (critic), critic L2 1e-2, γ 0.99, τ 1e-3, minibatch 64, buffer 1e6,
- * final layers U(±3e-3), others U(±1/√f), OU θ 0.15 σ 0.2. Adam as in Kingma &
+ * final layers U(±3e-3), others U(±1/√f), OU θ 0.15 σ 0.2 (dt 1), reset every
+ * episode (Alg. 1 line 5). Adam as in Kingma &
  * Ba's Algorithm 1 (ε 1e-8 on √v̂). No batch normalisation (see README).
  */
 const paper: DDPGConfig = Object.freeze({
@@ -121,6 +122,8 @@ const paper: DDPGConfig = Object.freeze({
   criticWeightDecay: 1e-2,
   tau: 1e-3,
   bufferSize: 1_000_000,
+  // §7 gives θ and σ only; dt = 1 is the plain discretisation x ← x + θ(μ − x) + σ·N(0, 1).
+  actionNoise: Object.freeze({ type: 'ou', sigma: 0.2, theta: 0.15, dt: 1 }),
   noiseResetOnEpisode: true,
 } as const);
 
