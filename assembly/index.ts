@@ -4,6 +4,7 @@
 export { gemm, gemmEx, setScratch, scratchBytes } from "./gemm";
 export { copy, fill, scale, axpy, actBackward, colSum, adam, polyak, allFinite } from "./elementwise";
 export { sin, cos, exp, log, tanh, tanhf, expf, logf } from "./math";
+export { sacSample, sacBackward, sacMean, log1pf } from "./sac";
 
 /** First byte after the module's static data (the arena starts above it). */
 export function heapBase(): usize {

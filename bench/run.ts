@@ -17,8 +17,11 @@ type Loader = () => Promise<{ default: Suite }>;
 const SUITES: ReadonlyArray<readonly [string, Loader]> = [
   ['gemm', () => import('./gemm.bench.js')],
   // ['env', () => import('./env.bench.js')],
-  // ['nn', () => import('./nn.bench.js')],
-  // ['ddpg', () => import('./ddpg.bench.js')],
+  ['nn', () => import('./nn.bench.js')],
+  ['ddpg', () => import('./ddpg.bench.js')],
+  ['size', () => import('./size.bench.js')],
+  ['latency', () => import('./latency.bench.js')],
+  ['memory', () => import('./memory.bench.js')],
 ];
 
 function machine(): string {

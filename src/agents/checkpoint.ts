@@ -121,7 +121,7 @@ export function resolveEnv(info: EnvInfo, env: Env | undefined): Env {
   return env;
 }
 
-function f32Block(blocks: ReadonlyMap<string, BlockData>, name: string, length: number): Float32Array {
+export function f32Block(blocks: ReadonlyMap<string, BlockData>, name: string, length: number): Float32Array {
   const b = blocks.get(name);
   if (!(b instanceof Float32Array) || b.length !== length) {
     throw new Error(`ddpg-wasm checkpoint refused: block "${name}" is missing or has the wrong size (want ${length} floats)`);
@@ -132,7 +132,7 @@ function f32Block(blocks: ReadonlyMap<string, BlockData>, name: string, length: 
   return b;
 }
 
-function sameNet(n: Network, info: unknown, name: string): void {
+export function sameNet(n: Network, info: unknown, name: string): void {
   if (JSON.stringify(netInfo(n)) !== JSON.stringify(info)) {
     throw new Error(`ddpg-wasm checkpoint refused: the ${name} layout in the file does not match its config`);
   }
@@ -185,7 +185,7 @@ export function restoreFull(agent: DDPG, c: DecodedCheckpoint): void {
   }
 }
 
-function checkLoop(l: LoopState): LoopState {
+export function checkLoop(l: LoopState): LoopState {
   const ints = [l?.steps, l?.episodes, l?.updates, l?.epLen, l?.epUpdates];
   if (!ints.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) {
     throw new Error('ddpg-wasm checkpoint refused: malformed loop counters');

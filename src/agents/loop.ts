@@ -305,5 +305,6 @@ async function defaultEvalEnv(env: Env): Promise<Env> {
   if (!(ENV_IDS as readonly string[]).includes(env.id)) {
     throw new RangeError(`learn: evalEvery > 0 needs options.evalEnv for the custom environment "${env.id}"`);
   }
-  return makeEnv(env.id);
+  // Same time limit as the training env, as DDPG.evaluate()'s default env.
+  return makeEnv(env.id, { maxEpisodeSteps: env.maxEpisodeSteps });
 }

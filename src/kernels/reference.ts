@@ -10,6 +10,7 @@
  */
 import { detMath } from './loader.js';
 import { Act, type Kernels } from './types.js';
+import { createSacReference } from './sac-reference.js';
 
 const f = Math.fround;
 
@@ -120,5 +121,6 @@ export function createReferenceKernels(): Kernels {
       for (let i = x >> 2, e = i + n; i < e; i++) if ((u32[i]! & 0x7f800000) === 0x7f800000) return 0;
       return 1;
     },
+    ...createSacReference(h),
   };
 }

@@ -42,6 +42,13 @@ export interface Kernels {
   polyak(n: number, src: number, dst: number, tau: number): void;
   /** 1 when all n floats are finite, else 0. */
   allFinite(n: number, x: number): number;
+  /** SAC: a = h·tanh(μ + exp(clamp(log σ))·ε) per row of dist = [μ | log σ] (n×2A), log π per row; see assembly/sac.ts. */
+  sacSample(n: number, a: number, dist: number, eps: number, lo: number, hi: number, bound: number, act: number, logp: number): void;
+  /** SAC: ∂J_π/∂[μ | log σ] from ∂J_π/∂a (dAct) and α/N; see assembly/sac.ts. */
+  sacBackward(n: number, a: number, dist: number, eps: number, lo: number, hi: number, bound: number,
+              dAct: number, alphaN: number, dDist: number): void;
+  /** SAC: the deterministic action h·tanh(μ). */
+  sacMean(n: number, a: number, dist: number, bound: number, act: number): void;
 }
 
 /** Deterministic transcendental functions (musl ports compiled into the wasm). */
@@ -55,4 +62,6 @@ export interface DetMath {
   tanhf(x: number): number;
   expf(x: number): number;
   logf(x: number): number;
+  /** float32 log(1 + x) (musl log1pf). */
+  log1pf(x: number): number;
 }

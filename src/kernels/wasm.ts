@@ -20,5 +20,8 @@ export function createWasmKernels(): Kernels {
     adam: x.adam,
     polyak: x.polyak,
     allFinite: x.allFinite,
+    sacSample: x.sacSample,
+    sacBackward: x.sacBackward,
+    sacMean: x.sacMean,
   };
 }

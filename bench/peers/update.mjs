@@ -1,0 +1,120 @@
+/**
+ * One DDPG update (batch 64, the notebook's networks), ddpg-wasm vs TF.js wasm
+ * vs TF.js cpu, in one process. Contenders alternate in rounds (the order
+ * rotates every round) so that a neighbour's load on the shared machine hits
+ * all of them alike; each update is timed on its own and the medians are
+ * compared. Before timing, an equivalence check copies ddpg-wasm's initial
+ * weights into the TF.js models and runs one update of each on the same batch.
+ */
+import { TfjsDDPG, NOTEBOOK } from './tfjs-ddpg.mjs';
+import { batchArrays, fillBuffer, median, quantile, sig, table } from './common.mjs';
+
+/** Transitions in the buffer before timing (the notebook updates from step 1; any fill works). */
+const FILL = 2000;
+
+/**
+ * @param {{ ours: any, tf: any, rounds?: number, roundMs?: number, backends?: string[] }} o
+ * @returns {Promise<{ markdown: string, data: object }>}
+ */
+export async function runUpdate({ ours, tf, rounds = 10, roundMs = 300, backends = ['wasm', 'cpu'] }) {
+  const env = ours.makeEnv('Pendulum-v1');
+  const agent = new ours.DDPG(env, { preset: 'keras', seed: 0 });
+  fillBuffer(ours, agent.buffer, FILL);
+
+  const check = [];
+  for (const b of backends) check.push(await equivalence(ours, tf, b));
+
+  const contenders = [{ name: 'ddpg-wasm', backend: null, step: () => agent.update() }];
+  for (const b of backends) {
+    await tf.setBackend(b);
+    const peer = new TfjsDDPG(1);
+    const rng = new ours.Rng(3, `tfjs-${b}`), batch = batchArrays(NOTEBOOK.batch);
+    contenders.push({
+      name: `TF.js ${b}`, backend: b, peer,
+      step: () => { agent.buffer.sample(NOTEBOOK.batch, rng, batch); peer.update(batch); },
+    });
+  }
+
+  // Warm-up: V8 tiers up the JS, TF.js fills its kernel and memory caches.
+  for (const c of contenders) {
+    if (c.backend) await tf.setBackend(c.backend);
+    const t0 = performance.now();
+    do c.step(); while (performance.now() - t0 < roundMs);
+  }
+  const tensors0 = tf.memory().numTensors;
+
+  const samples = new Map(contenders.map((c) => [c.name, []]));
+  const roundMedians = new Map(contenders.map((c) => [c.name, []]));
+  for (let r = 0; r < rounds; r++) {
+    for (let k = 0; k < contenders.length; k++) {
+      const c = contenders[(r + k) % contenders.length];
+      if (c.backend) await tf.setBackend(c.backend);
+      const ts = [];
+      const start = performance.now();
+      do {
+        const t0 = performance.now();
+        c.step();
+        ts.push(performance.now() - t0);
+      } while (performance.now() - start < roundMs);
+      samples.get(c.name).push(...ts);
+      roundMedians.get(c.name).push(median(ts));
+    }
+  }
+  const leaked = tf.memory().numTensors - tensors0;
+  if (leaked !== 0) throw new Error(`TF.js leaked ${leaked} tensors during timing`);
+
+  const oursMs = median(samples.get('ddpg-wasm'));
+  const rows = contenders.map((c) => {
+    const s = samples.get(c.name), m = median(s);
+    const perRound = roundMedians.get(c.name).map((x, i) => x / roundMedians.get('ddpg-wasm')[i]);
+    return {
+      name: c.name, medianMs: m, p25: quantile(s, 0.25), p75: quantile(s, 0.75), n: s.length,
+      ratio: m / oursMs, ratioMin: Math.min(...perRound), ratioMax: Math.max(...perRound),
+    };
+  });
+  for (const c of contenders) c.peer?.dispose();
+
+  const md = [
+    table(['implementation', 'median (ms)', 'p25–p75 (ms)', 'updates timed', '× ddpg-wasm (median)', 'per-round ratio range'],
+      rows.map((r) => [r.name, sig(r.medianMs), `${sig(r.p25)}–${sig(r.p75)}`, r.n,
+        r.name === 'ddpg-wasm' ? '1×' : `${sig(r.ratio)}×`, r.name === 'ddpg-wasm' ? '—' : `${sig(r.ratioMin)}–${sig(r.ratioMax)}×`])),
+    `Equivalence check: ddpg-wasm's initial weights copied into TF.js, one update of each on the same batch ` +
+      `(ours with adamEpsMode 'pytorch', which is TF.js's Adam; the timed runs use the keras preset):`,
+    table(['TF.js backend', 'critic loss ours / TF.js', 'actor loss ours / TF.js', 'max abs Δθ after the update', 'median abs Δθ'],
+      check.map((c) => [c.backend, `${c.criticLoss[0].toPrecision(7)} / ${c.criticLoss[1].toPrecision(7)}`,
+        `${c.actorLoss[0].toPrecision(7)} / ${c.actorLoss[1].toPrecision(7)}`, c.maxDiff.toExponential(2), c.medianDiff.toExponential(2)])),
+  ].join('\n\n');
+  return { markdown: md, data: { rows, check, rounds, roundMs } };
+}
+
+/** Same weights, same batch: one update of each; compares losses and the updated parameters. */
+async function equivalence(ours, tf, backend) {
+  await tf.setBackend(backend);
+  const env = ours.makeEnv('Pendulum-v1');
+  // TF.js's Adam puts ε on √v̂ (PyTorch's form); the keras preset's 'keras' form
+  // differs only for gradients near ε, so the check uses the matching form.
+  const agent = new ours.DDPG(env, { preset: 'keras', seed: 5, adamEpsMode: 'pytorch' });
+  fillBuffer(ours, agent.buffer, 500);
+  const peer = new TfjsDDPG(5);
+  peer.loadFrom(agent);
+  const batch = batchArrays(NOTEBOOK.batch);
+  agent.buffer.sample(NOTEBOOK.batch, agent.rngs.replay.clone(), batch); // the batch agent.update() will draw
+  const theirs = peer.update(batch);
+  const mine = agent.update();
+  let maxDiff = 0;
+  const diffs = [];
+  for (const net of ['actor', 'critic', 'actorTarget', 'criticTarget']) {
+    const n = agent[net];
+    const a = n.getParams(), b = TfjsDDPG.paramsIn(peer[net], n.layout, n.size);
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i] - b[i]);
+      diffs.push(d);
+      if (d > maxDiff) maxDiff = d;
+    }
+  }
+  peer.dispose();
+  return {
+    backend, criticLoss: [mine.criticLoss, theirs.criticLoss], actorLoss: [mine.actorLoss, theirs.actorLoss],
+    maxDiff, medianDiff: median(diffs),
+  };
+}

@@ -1,0 +1,30 @@
+/** Messages between the page (main.ts) and the training worker (worker.ts). */
+
+/** Page → worker. */
+export type Command =
+  | { readonly type: 'start'; readonly seed: number; readonly totalSteps: number }
+  | { readonly type: 'pause' }
+  | { readonly type: 'reset'; readonly seed: number }
+  | { readonly type: 'download' };
+
+/** Worker → page. */
+export type Report =
+  | { readonly type: 'ready'; readonly backend: string; readonly seed: number; readonly hash: string }
+  | {
+      readonly type: 'episode';
+      readonly episode: number;
+      readonly steps: number;
+      readonly return: number;
+      readonly sps: number;
+      readonly criticLoss: number;
+      readonly hash: string;
+      /** θ (rad) and clipped torque (N·m) after each step of the episode, interleaved [θ0, u0, θ1, u1, …]. */
+      readonly trajectory: Float32Array;
+    }
+  | { readonly type: 'checkpoint'; readonly steps: number; readonly hash: string }
+  | { readonly type: 'state'; readonly running: boolean; readonly steps: number; readonly finished: boolean }
+  | { readonly type: 'policy'; readonly bytes: Uint8Array<ArrayBuffer>; readonly name: string }
+  | { readonly type: 'error'; readonly message: string };
+
+/** Steps per learn() call: one Pendulum-v1 episode (Gymnasium's 200-step limit), so chunks stay aligned. */
+export const CHUNK = 200;

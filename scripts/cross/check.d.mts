@@ -1,0 +1,14 @@
+export declare const SEED: number;
+export declare const STEPS: number;
+export declare const EVAL_ACTIONS: number;
+export declare const EVAL_RESET_SEED: number;
+export interface CrosscheckResult {
+  readonly library: string;
+  readonly weightsHash: string;
+  readonly checkpointHash: string;
+  readonly actions: number[];
+  readonly actionBits: string[];
+  readonly returns: number[];
+  readonly trainMs: number;
+}
+export declare function crosscheck(lib: object, options?: { init?: unknown; steps?: number }): Promise<CrosscheckResult>;

@@ -1,0 +1,56 @@
+/**
+ * The cross-engine determinism check, shared by every runtime (Node, Deno, Bun,
+ * workerd, Chromium, Firefox). Portable ESM: no imports, no node:*, no DOM; it
+ * receives the package's public API (`import * as lib from 'ddpg-wasm'`, or the
+ * dist/ entry by path) and returns plain JSON.
+ *
+ * Trains DDPG (keras preset, seed 7) on Pendulum-v1 for 2 000 steps, then runs
+ * the deterministic policy μ(s) for 20 steps on an evaluation env reset with a
+ * fixed seed. Every number below is part of the contract of issue 8.
+ */
+export const SEED = 7;
+export const STEPS = 2000;
+export const EVAL_ACTIONS = 20;
+/** Reset seed of the evaluation env (the first eval episode's seed: SEED + EVAL_SEED_OFFSET). */
+export const EVAL_RESET_SEED = SEED + 1_000_000;
+
+/** float32 bit pattern as 8 hex digits (actions are float32: compare bits, not printed decimals). */
+function f32hex(x) {
+  const dv = new DataView(new ArrayBuffer(4));
+  dv.setFloat32(0, x, true);
+  return dv.getUint32(0, true).toString(16).padStart(8, '0');
+}
+
+/**
+ * @param {{ init: (src?: unknown) => Promise<void>, DDPG: any, makeEnv: (id: string) => any, fnv1a32: (b: Uint8Array) => number, VERSION: string }} lib
+ * @param {{ init?: unknown, steps?: number }} [options] `init`: what to pass to init() (default nothing); `steps`: override STEPS (debugging only)
+ */
+export async function crosscheck(lib, options = {}) {
+  const { init, DDPG, makeEnv, fnv1a32, VERSION } = lib;
+  const steps = options.steps ?? STEPS;
+  await (options.init === undefined ? init() : init(options.init));
+  const t0 = Date.now();
+  const env = makeEnv('Pendulum-v1');
+  const agent = new DDPG(env, { preset: 'keras', seed: SEED });
+  const returns = [];
+  await agent.learn(steps, { onEpisode: (r) => returns.push(r['rollout/ep_return']) });
+  const trainMs = Date.now() - t0;
+  const evalEnv = makeEnv('Pendulum-v1');
+  let obs = evalEnv.reset(EVAL_RESET_SEED);
+  const actions = [];
+  for (let i = 0; i < EVAL_ACTIONS; i++) {
+    const a = agent.act(obs);
+    actions.push(a[0]);
+    obs = evalEnv.step(a).obs;
+  }
+  return {
+    library: VERSION,
+    weightsHash: agent.weightsHash(),
+    // FNV-1a of the full checkpoint: also covers replay buffer, Adam moments, RNG and noise state, loop progress.
+    checkpointHash: fnv1a32(agent.save()).toString(16).padStart(8, '0'),
+    actions,
+    actionBits: actions.map(f32hex),
+    returns,
+    trainMs,
+  };
+}

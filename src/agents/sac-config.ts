@@ -1,0 +1,138 @@
+/**
+ * SAC configuration: one interface, named frozen presets (each with its
+ * source), validation in one place. Names follow Stable-Baselines3 in camelCase.
+ */
+import { type Check, checks, fail, resolve } from './config-check.js';
+
+export interface SACConfig {
+  /** Actor hidden layer widths (ReLU); a linear layer of 2·|A| outputs (mean, log σ) follows. */
+  readonly actorLayers: readonly number[];
+  /** Critic hidden layer widths (ReLU); state and action are concatenated at the input; a linear 1-unit output follows. */
+  readonly criticLayers: readonly number[];
+  /** Actor (policy) Adam learning rate λ_π. */
+  readonly actorLr: number;
+  /** Critics' Adam learning rate λ_Q. */
+  readonly criticLr: number;
+  /** Temperature Adam learning rate λ (on log α). */
+  readonly alphaLr: number;
+  /** Adam ε, added to √v̂ (PyTorch's form). */
+  readonly adamEps: number;
+  /** Discount γ. */
+  readonly gamma: number;
+  /** Target smoothing coefficient τ: θ̄ ← τθ + (1 − τ)θ̄. */
+  readonly tau: number;
+  /** Minibatch size N. */
+  readonly batchSize: number;
+  /** Replay buffer capacity (transitions). */
+  readonly bufferSize: number;
+  /** Environment steps with uniform random actions before the policy acts and updates start. */
+  readonly learningStarts: number;
+  /** Update every `trainFreq` environment steps. */
+  readonly trainFreq: number;
+  /** Gradient steps per update. */
+  readonly gradientSteps: number;
+  /** Initial temperature α₀ > 0 (the value throughout when autoAlpha is false). */
+  readonly initialAlpha: number;
+  /** Learn α towards the target entropy (Haarnoja et al. 2018b, §5); false keeps α = initialAlpha. */
+  readonly autoAlpha: boolean;
+  /** Target entropy H̄ in nats, or 'auto' for −|A| (the paper's heuristic, Table 1). */
+  readonly targetEntropy: number | 'auto';
+  /** Seed of every generator of the run (integer in [0, 2^53 − 1]). */
+  readonly seed: number;
+}
+
+export type SACPresetName = 'rltools' | 'paper' | 'zoo';
+
+/**
+ * RLtools' SAC on Pendulum-v1 (the issue's side-by-side configuration):
+ * 64-64 ReLU actor and critics, batch 100, Adam 1e-3 everywhere, γ 0.99,
+ * τ 0.005, 100 uniform random warm-up steps, an update every step, α learned
+ * from α₀ = 0.5 towards −|A|. Buffer and Adam ε as the paper preset. The default preset.
+ */
+const rltools: SACConfig = Object.freeze({
+  actorLayers: Object.freeze([64, 64]),
+  criticLayers: Object.freeze([64, 64]),
+  actorLr: 1e-3,
+  criticLr: 1e-3,
+  alphaLr: 1e-3,
+  adamEps: 1e-8,
+  gamma: 0.99,
+  tau: 0.005,
+  batchSize: 100,
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  trainFreq: 1,
+  gradientSteps: 1,
+  initialAlpha: 0.5,
+  autoAlpha: true,
+  targetEntropy: 'auto',
+  seed: 0,
+} as const);
+
+/**
+ * Haarnoja et al. 2018b, "Soft Actor-Critic Algorithms and Applications"
+ * (arXiv:1812.05905), Table 1: Adam 3·10⁻⁴ for every loss, γ 0.99, buffer 10⁶,
+ * 2 hidden layers of 256 ReLU units, minibatch 256, entropy target −dim(A),
+ * τ 0.005, target update interval 1, 1 gradient step per environment step.
+ * The table gives no initial α and no warm-up: those (α₀ = 1, 100 random
+ * steps) and the init (PyTorch's default Linear) are SB3's SAC defaults.
+ */
+const paper: SACConfig = Object.freeze({
+  ...rltools,
+  actorLayers: Object.freeze([256, 256]),
+  criticLayers: Object.freeze([256, 256]),
+  actorLr: 3e-4,
+  criticLr: 3e-4,
+  alphaLr: 3e-4,
+  batchSize: 256,
+  initialAlpha: 1,
+} as const);
+
+/**
+ * RL Zoo (rl-baselines3-zoo hyperparams/sac.yml, Pendulum-v1): learning_rate
+ * 1e-3 on top of SB3's SAC defaults (256-256, batch 256, buffer 10⁶, 100 random
+ * steps, τ 0.005, γ 0.99, ent_coef 'auto' from 1.0, target entropy −|A|).
+ */
+const zoo: SACConfig = Object.freeze({
+  ...paper,
+  actorLr: 1e-3,
+  criticLr: 1e-3,
+  alphaLr: 1e-3,
+} as const);
+
+export const SAC_PRESETS: Readonly<Record<SACPresetName, SACConfig>> = Object.freeze({ rltools, paper, zoo });
+
+const c = checks('SAC');
+
+/** Field → check; the single place where a SAC config is validated. */
+const SCHEMA: Record<keyof SACConfig, Check> = {
+  actorLayers: c.widths(0),
+  criticLayers: c.widths(0),
+  actorLr: c.num(0, 1, true, false),
+  criticLr: c.num(0, 1, true, false),
+  alphaLr: c.num(0, 1, true, false),
+  adamEps: c.num(0, 1, true, false),
+  gamma: c.num(0, 1, false, false),
+  tau: c.num(0, 1, true, false),
+  batchSize: c.int(1, 65536),
+  bufferSize: c.int(1, 100_000_000),
+  learningStarts: c.int(0, Number.MAX_SAFE_INTEGER),
+  trainFreq: c.int(1, 1_000_000),
+  gradientSteps: c.int(0, 1_000_000),
+  initialAlpha: c.num(0, 1e6, true, false),
+  autoAlpha: c.oneOf(true, false),
+  targetEntropy: (v, f) => {
+    if (v !== 'auto' && !(typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6)) fail('SAC', f, v, "'auto' or a finite number in [−1e6, 1e6]");
+  },
+  seed: c.int(0, Number.MAX_SAFE_INTEGER),
+};
+
+export const SAC_CONFIG_FIELDS = Object.keys(SCHEMA) as (keyof SACConfig)[];
+
+/** Options accepted by `new SAC(env, options)`: a preset (default 'rltools') plus overrides. */
+export type SACOptions = Partial<SACConfig> & { readonly preset?: SACPresetName };
+
+/** Resolves preset + overrides into a frozen, validated config (throws naming the field). */
+export function resolveSACConfig(options: SACOptions = {}): SACConfig {
+  return resolve('SAC', SAC_PRESETS, 'rltools', SCHEMA, options);
+}

@@ -1,0 +1,59 @@
+/**
+ * The algorithm registry: `--algo NAME` → how to build, validate and load that
+ * agent. Adding TD3 or SAC is one entry each (the same five members from the
+ * agent's own module).
+ */
+import { DDPG_PRESETS, resolveConfig, CONFIG_FIELDS } from '../agents/config.js';
+import { DDPG } from '../agents/ddpg.js';
+import type { EvalRecord, LearnOptions } from '../agents/loop.js';
+import type { SaveKind } from '../agents/checkpoint.js';
+import type { Env } from '../envs/env.js';
+
+/** What the CLI needs from any agent. */
+export interface Agent {
+  readonly env: Env;
+  readonly config: { readonly seed: number };
+  readonly loop: { readonly steps: number; readonly episodes: number; readonly updates: number };
+  learn(totalSteps: number, options: LearnOptions): Promise<unknown>;
+  evaluate(episodes: number, env?: Env): Promise<EvalRecord>;
+  weightsHash(): string;
+  save(options?: { kind?: SaveKind }): Uint8Array;
+}
+
+/** `preset` plus config overrides, as the agents' constructors take them. */
+export type AgentOptions = Readonly<Record<string, unknown>> & { readonly preset: string };
+
+export interface Algorithm {
+  /** Named presets; the first is the default. */
+  readonly presets: Readonly<Record<string, object>>;
+  /** Every config field `--set` may name. */
+  readonly fields: readonly string[];
+  /** Validates options without building anything (throws a RangeError naming the field). */
+  validate(options: AgentOptions): void;
+  create(env: Env, options: AgentOptions): Agent;
+  /** Restores a full checkpoint (throws on policy-only or foreign files). */
+  load(bytes: Uint8Array, env?: Env): Agent;
+}
+
+// The casts narrow `string` presets to each algorithm's PresetName; validate() checks them first.
+type DDPGOpts = ConstructorParameters<typeof DDPG>[1];
+
+export const ALGORITHMS: Readonly<Record<string, Algorithm>> = {
+  ddpg: {
+    presets: DDPG_PRESETS, fields: CONFIG_FIELDS,
+    validate: (o) => void resolveConfig(o as DDPGOpts),
+    create: (env, o) => new DDPG(env, o as DDPGOpts), load: (bytes, env) => DDPG.load(bytes, env),
+  },
+};
+
+export const ALGO_NAMES = Object.keys(ALGORITHMS);
+
+/**
+ * The preset whose every field but `seed` equals `config`, or 'custom'. Used to
+ * name the preset of a checkpoint resumed without its run.json.
+ */
+export function presetOf(algo: Algorithm, config: object): string {
+  const strip = (c: object): string => JSON.stringify({ ...c, seed: 0 });
+  const want = strip(config);
+  return Object.keys(algo.presets).find((p) => strip(algo.presets[p]!) === want) ?? 'custom';
+}

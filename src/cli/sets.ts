@@ -1,0 +1,53 @@
+/**
+ * `--set KEY=VALUE` (repeatable): any config field of the chosen algorithm.
+ * VALUE is read as JSON when it parses (numbers, booleans, arrays, objects),
+ * otherwise taken as a string: `--set actorLr=5e-4`, `--set actorLayers=[64,64]`,
+ * `--set init=paper`. A dotted KEY sets one member of an object-valued field,
+ * starting from the preset's value: `--set actionNoise.sigma=0.3`.
+ */
+import { UsageError } from './args.js';
+import type { Algorithm } from './algos.js';
+import { didYouMean } from './suggest.js';
+
+export function parseValue(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return raw;
+  }
+}
+
+function setMember(target: unknown, path: readonly string[], value: unknown, shown: string, command: string): void {
+  let o = target;
+  for (let i = 0; i < path.length; i++) {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+      throw new UsageError(`--set ${shown}: ${path.slice(0, i).join('.') || 'the field'} is not an object`, command);
+    }
+    const rec = o as Record<string, unknown>;
+    if (i === path.length - 1) rec[path[i]!] = value;
+    else o = rec[path[i]!];
+  }
+}
+
+/** The overrides the --set flags describe, on top of `preset` (throws UsageError). */
+export function parseSets(items: readonly string[], algo: Algorithm, preset: string, command: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const item of items) {
+    const eq = item.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got ${JSON.stringify(item)}`, command);
+    const key = item.slice(0, eq);
+    const [field, ...rest] = key.split('.');
+    if (field === undefined || !algo.fields.includes(field)) {
+      throw new UsageError(`--set: unknown config field "${field ?? key}"${didYouMean(field ?? key, algo.fields)}`, command);
+    }
+    const value = parseValue(item.slice(eq + 1));
+    if (rest.length === 0) {
+      out[field] = value;
+    } else {
+      const base = structuredClone(out[field] ?? (algo.presets[preset] as Record<string, unknown> | undefined)?.[field]);
+      setMember(base, rest, value, key, command);
+      out[field] = base;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,122 @@
+/**
+ * What `train` runs: a fresh agent from the flags, or one restored from a full
+ * checkpoint (--resume) together with its run.json settings and its metrics.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { decodeContainer } from '../agents/container.js';
+import { ENV_IDS, isEnvId, makeEnv } from '../envs/make.js';
+import { type Agent, type Algorithm, ALGO_NAMES, ALGORITHMS, presetOf } from './algos.js';
+import { type Flags, UsageError } from './args.js';
+import { defaultRunPath, FILES, type MetricLine, metricsUpTo, RunDir, type RunInfo, type Timing, ZERO_TIMING } from './run-dir.js';
+import { parseSets } from './sets.js';
+import { didYouMean } from './suggest.js';
+
+/** The issue's default job: 100 Pendulum episodes = 20 000 steps. */
+export const DEFAULT_EPISODES = 100;
+/** 10 evaluations over the default run. */
+export const DEFAULT_EVAL_EVERY = 2000;
+/** Stable-Baselines3's EvalCallback default (n_eval_episodes=5). */
+export const DEFAULT_EVAL_EPISODES = 5;
+export type Target = RunInfo['target'];
+
+export interface Setup {
+  readonly agent: Agent;
+  readonly algo: string;
+  readonly env: string;
+  readonly preset: string;
+  readonly target: Target;
+  readonly evalEvery: number;
+  readonly evalEpisodes: number;
+  readonly overrides: Readonly<Record<string, unknown>>;
+  readonly dir: RunDir;
+  /** Records of earlier sessions (resume), already written to dir's metrics.jsonl. */
+  readonly history: readonly MetricLine[];
+  readonly timing: Timing;
+  readonly resumedFrom: string | null;
+}
+
+function pickAlgo(name: string, command: string): Algorithm {
+  const algo = ALGORITHMS[name];
+  if (algo === undefined) throw new UsageError(`unknown --algo ${JSON.stringify(name)}; known: ${ALGO_NAMES.join(', ')}${didYouMean(name, ALGO_NAMES)}`, command);
+  return algo;
+}
+
+export function freshSetup(f: Flags): Setup {
+  const algoName = f.str('algo') ?? 'ddpg';
+  const algo = pickAlgo(algoName, 'train');
+  const env = f.str('env') ?? 'Pendulum-v1';
+  if (!isEnvId(env)) throw new UsageError(`unknown --env ${JSON.stringify(env)}; known: ${ENV_IDS.join(', ')}${didYouMean(env, ENV_IDS)}`, 'train');
+  const presets = Object.keys(algo.presets);
+  const preset = f.str('preset') ?? presets[0]!;
+  if (!presets.includes(preset)) throw new UsageError(`unknown --preset ${JSON.stringify(preset)}; ${algoName} has ${presets.join(', ')}${didYouMean(preset, presets)}`, 'train');
+  const overrides = parseSets(f.list('set'), algo, preset, 'train');
+  const seed = f.int('seed') ?? (overrides.seed as number | undefined) ?? 0;
+  const options = { ...overrides, preset, seed };
+  try {
+    algo.validate(options);
+  } catch (e) {
+    throw new UsageError(`invalid configuration: ${(e as Error).message}`, 'train');
+  }
+  const dir = new RunDir(f.str('out') ?? defaultRunPath(env, algoName, seed));
+  if (dir.holdsRun()) {
+    throw new Error(`${dir.path} already holds a run; choose another --out, or continue it with --resume ${dir.file(FILES.checkpoint)}`);
+  }
+  const agent = algo.create(makeEnv(env), options);
+  return {
+    agent, algo: algoName, env, preset, target: targetFrom(f) ?? { episodes: DEFAULT_EPISODES },
+    evalEvery: f.int('eval-every') ?? DEFAULT_EVAL_EVERY, evalEpisodes: f.int('eval-episodes') ?? DEFAULT_EVAL_EPISODES,
+    overrides, dir, history: [], timing: ZERO_TIMING, resumedFrom: null,
+  };
+}
+
+function targetFrom(f: Flags): Target | undefined {
+  const steps = f.int('steps'), episodes = f.int('episodes');
+  return steps !== undefined ? { steps } : episodes !== undefined ? { episodes } : undefined;
+}
+
+export function readFileOrFail(path: string, what: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (e as Error).message;
+    throw new Error(`cannot read ${what} ${path}: ${why}`);
+  }
+}
+
+/** The algorithm and kind ('full' | 'policy') stored in a checkpoint's header. */
+export function checkpointHeader(bytes: Uint8Array): { algo: string; kind: string } {
+  const h = decodeContainer(bytes).header;
+  return { algo: String(h.algo), kind: String(h.kind) };
+}
+
+export function resumeSetup(f: Flags): Setup {
+  for (const name of ['env', 'algo', 'preset', 'seed', 'set']) {
+    if (f.has(name)) throw new UsageError(`--${name} cannot be combined with --resume (the checkpoint fixes it)`, 'train');
+  }
+  const path = f.str('resume')!;
+  const bytes = readFileOrFail(path, 'checkpoint');
+  const { algo: algoName, kind } = checkpointHeader(bytes);
+  if (kind !== 'full') throw new Error(`${path} is a ${kind}-only file; --resume needs the full checkpoint (${FILES.checkpoint})`);
+  const algo = ALGORITHMS[algoName];
+  if (algo === undefined) throw new Error(`${path} holds a ${algoName} agent; this CLI trains ${ALGO_NAMES.join(', ')}`);
+  const agent = algo.load(bytes);
+  const src = new RunDir(dirname(path));
+  const info = src.readRunInfo();
+  const dir = new RunDir(f.str('out') ?? src.path);
+  const history = metricsUpTo(src.readMetrics(), agent.loop.steps, agent.loop.episodes);
+  if (resolve(dir.path) !== resolve(src.path) && dir.holdsRun()) {
+    throw new Error(`${dir.path} already holds a run; choose another --out`);
+  }
+  dir.create();
+  dir.writeMetrics(history);
+  return {
+    agent, algo: algoName, env: agent.env.id,
+    preset: info?.preset ?? presetOf(algo, agent.config),
+    target: targetFrom(f) ?? info?.target ?? { episodes: DEFAULT_EPISODES },
+    evalEvery: f.int('eval-every') ?? info?.evalEvery ?? DEFAULT_EVAL_EVERY,
+    evalEpisodes: f.int('eval-episodes') ?? info?.evalEpisodes ?? DEFAULT_EVAL_EPISODES,
+    overrides: info?.overrides ?? {}, dir, history, timing: info?.timing ?? ZERO_TIMING, resumedFrom: path,
+  };
+}

@@ -1,0 +1,167 @@
+/**
+ * `ddpg-wasm train`: builds (or resumes) an agent, trains it with progress on
+ * the terminal, and writes the run directory (run-dir.ts). SIGINT/SIGTERM stop
+ * training between two steps through the AbortSignal of learn(), then every
+ * file is written as after a normal end and the exit code is 130/143.
+ */
+import type { EvalRecord } from '../agents/loop.js';
+import { ENV_IDS } from '../envs/make.js';
+import { VERSION } from '../version.js';
+import { ALGO_NAMES } from './algos.js';
+import { type CommandSpec, parseArgs } from './args.js';
+import type { CliIO } from './io.js';
+import { Progress, type ProgressMode, formatDuration } from './progress.js';
+import { type EvalLine, FILES, type RunInfo, type Summary, type Timing } from './run-dir.js';
+import { AVG_WINDOW, mean, Session } from './session.js';
+import { learningCurveSvg } from './svg.js';
+import { DEFAULT_EPISODES, DEFAULT_EVAL_EPISODES, DEFAULT_EVAL_EVERY, freshSetup, resumeSetup, type Setup } from './train-setup.js';
+
+export const TRAIN: CommandSpec = {
+  name: 'train',
+  summary: 'Train an agent; writes metrics, summary, checkpoint, policy and a learning curve to a run directory.',
+  usage: 'ddpg-wasm train [--env ID] [--algo NAME] [--preset NAME] [--steps N | --episodes N] [--seed N] [options]',
+  flags: [
+    { name: 'env', type: 'string', value: 'ID', help: `environment: ${ENV_IDS.join(', ')} (default Pendulum-v1)` },
+    { name: 'algo', type: 'string', value: 'NAME', help: `algorithm: ${ALGO_NAMES.join(', ')} (default ddpg)` },
+    { name: 'preset', type: 'string', value: 'NAME', help: 'config preset: keras (the Keras notebook) or paper (Lillicrap et al. §7); default keras' },
+    { name: 'steps', type: 'int', min: 1, value: 'N', help: 'stop after N environment steps in total' },
+    { name: 'episodes', type: 'int', min: 1, value: 'N', help: `stop after N episodes in total (default ${DEFAULT_EPISODES}: 20 000 Pendulum steps)` },
+    { name: 'seed', type: 'int', value: 'N', help: 'seed of every generator of the run (default 0)' },
+    { name: 'out', type: 'string', value: 'DIR', help: 'run directory (default runs/<env>-<algo>-s<seed>-<timestamp>)' },
+    { name: 'eval-every', type: 'int', value: 'N', help: `evaluate the deterministic policy every N steps, 0 = only at the end (default ${DEFAULT_EVAL_EVERY})` },
+    { name: 'eval-episodes', type: 'int', min: 1, value: 'N', help: `episodes per evaluation (default ${DEFAULT_EVAL_EPISODES})` },
+    { name: 'resume', type: 'string', value: 'FILE', help: 'continue the run of a full checkpoint bit-identically, up to --steps/--episodes (default: its original target)' },
+    { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64]' },
+    { name: 'json', type: 'boolean', help: 'print summary.json on stdout (human output goes to stderr)' },
+    { name: 'quiet', type: 'boolean', help: 'no progress output, only the final summary' },
+  ],
+  notes: [
+    'Files: metrics.jsonl (one record per episode and per evaluation), summary.json, checkpoint.ddpg (full state),\n' +
+    'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses).',
+    'Ctrl-C stops between two steps, writes every file including a full checkpoint, and exits with code 130\n' +
+    '(143 for SIGTERM); a second Ctrl-C quits at once without saving. Continue with --resume DIR/checkpoint.ddpg.',
+    'Exit codes: 0 done, 1 runtime error, 2 bad command line, 130/143 interrupted (files written).',
+  ],
+};
+
+/** A return for people: one decimal for large values, four significant digits for small ones (no "-0.0"). */
+const ret = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : String(Number(x.toPrecision(4))));
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+const addTiming = (a: Timing, b: Timing): Timing => ({
+  wallSeconds: a.wallSeconds + b.wallSeconds, trainSeconds: a.trainSeconds + b.trainSeconds,
+  steps: a.steps + b.steps, updates: a.updates + b.updates,
+});
+
+const round = (x: number, digits: number): number => Number(x.toFixed(digits));
+
+function runInfo(s: Setup, status: RunInfo['status'], timing: Timing): RunInfo {
+  return {
+    version: VERSION, algo: s.algo, env: s.env, preset: s.preset, seed: s.agent.config.seed, target: s.target,
+    evalEvery: s.evalEvery, evalEpisodes: s.evalEpisodes, overrides: s.overrides, status, timing,
+  };
+}
+
+/** The final evaluation: the periodic one at the last step if there is one, else a fresh run. */
+async function finalEval(s: Setup, session: Session): Promise<EvalRecord> {
+  const last = session.evals[session.evals.length - 1];
+  if (last !== undefined && last['time/total_timesteps'] === s.agent.loop.steps && last['eval/returns'].length === s.evalEpisodes) return last;
+  const r = await s.agent.evaluate(s.evalEpisodes);
+  const rec: EvalLine = { type: 'eval', final: true, ...r };
+  s.dir.appendMetric(rec);
+  session.evals.push(rec);
+  return r;
+}
+
+function buildSummary(s: Setup, session: Session, ev: EvalRecord, timing: Timing): Summary {
+  const last = session.lastReturns();
+  const perSec = (n: number): number => (timing.trainSeconds > 0 ? round(n / timing.trainSeconds, 1) : 0);
+  return {
+    version: VERSION, algo: s.algo, env: s.env, preset: s.preset, seed: s.agent.config.seed,
+    steps: s.agent.loop.steps, episodes: s.agent.loop.episodes,
+    wallSeconds: round(timing.wallSeconds, 3),
+    envStepsPerSecond: perSec(timing.steps), updatesPerSecond: perSec(timing.updates),
+    trainReturnLast10: last.length > 0 ? mean(last) : null,
+    eval: { mean: ev['eval/mean_return'], std: ev['eval/std_return'], episodes: ev['eval/returns'].length },
+    weightsHash: s.agent.weightsHash(),
+  };
+}
+
+function curve(s: Setup, session: Session): string {
+  return learningCurveSvg({
+    title: `${s.algo.toUpperCase()} on ${s.env} · seed ${s.agent.config.seed}`,
+    subtitle: `${s.preset} preset · ${s.agent.loop.steps} steps · ${s.agent.loop.episodes} episodes`,
+    episodes: session.episodes,
+    evals: session.evals.map((e) => ({ step: e['time/total_timesteps'], mean: e['eval/mean_return'], std: e['eval/std_return'] })),
+    window: AVG_WINDOW,
+  });
+}
+
+/** Writes checkpoint, policy, summary, curve and run.json; returns the summary. */
+async function writeOutputs(s: Setup, session: Session): Promise<Summary> {
+  const { dir, agent } = s;
+  dir.writeAtomic(FILES.checkpoint, agent.save());
+  dir.writeAtomic(FILES.policy, agent.save({ kind: 'policy' }));
+  const timing = addTiming(s.timing, session.sessionTiming());
+  const ev = await finalEval(s, session);
+  const summary = buildSummary(s, session, ev, timing);
+  dir.writeJson(FILES.summary, summary);
+  dir.writeAtomic(FILES.curve, curve(s, session));
+  dir.writeJson(FILES.run, runInfo(s, session.signal !== null ? 'interrupted' : 'complete', timing));
+  return summary;
+}
+
+function startLine(s: Setup): string {
+  const what = `${s.algo.toUpperCase()} (${s.preset} preset) on ${s.env}, seed ${s.agent.config.seed}`;
+  const until = 'steps' in s.target ? `${s.target.steps} steps` : `${s.target.episodes} episodes`;
+  const from = s.resumedFrom !== null ? `Resuming ${what} from ${s.resumedFrom} at step ${s.agent.loop.steps}` : `Training ${what}`;
+  return `${from} until ${until} → ${s.dir.path}`;
+}
+
+function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null): string {
+  const lines = [
+    `${signal !== null ? `Interrupted by ${signal}` : 'Done'}: ${plural(sum.steps, 'step')}, ${plural(sum.episodes, 'episode')} in ${formatDuration(sum.wallSeconds)} ` +
+      `(${sum.envStepsPerSecond.toFixed(0)} env steps/s, ${sum.updatesPerSecond.toFixed(0)} updates/s)`,
+    `Final evaluation (${plural(sum.eval.episodes, 'episode')}): ${ret(sum.eval.mean)} ± ${ret(sum.eval.std)}; ` +
+      `training return, last ${AVG_WINDOW} episodes: ${sum.trainReturnLast10 === null ? '–' : ret(sum.trainReturnLast10)}`,
+    `weightsHash ${sum.weightsHash}`,
+    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.checkpoint, FILES.policy, FILES.curve].join(', ')}`,
+  ];
+  if (signal !== null) lines.push(`Continue with: ddpg-wasm train --resume ${s.dir.file(FILES.checkpoint)}`);
+  return lines.join('\n');
+}
+
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 }; // 128 + signal number
+
+export async function trainCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const f = parseArgs(TRAIN, argv);
+  if (f.bool('help')) return io.help(TRAIN);
+  f.exclusive('steps', 'episodes');
+  const setup = f.has('resume') ? resumeSetup(f) : freshSetup(f);
+  const human = f.bool('json') ? io.stderr : io.stdout;
+  const mode: ProgressMode = f.bool('quiet') ? 'off' : human.isTTY ? 'bar' : 'lines';
+  const progress = new Progress(human, mode);
+  const session = new Session(setup, progress, f.bool('verbose'));
+  setup.dir.create();
+  setup.dir.writeJson(FILES.run, runInfo(setup, 'running', setup.timing));
+  progress.message(startLine(setup));
+  if (f.bool('verbose')) progress.message(`config: ${JSON.stringify(setup.agent.config)}`);
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (session.signal !== null) process.exit(SIGNAL_EXIT[sig] ?? 1); // second signal: quit without saving
+    session.signal = sig;
+    session.stop.abort();
+    progress.message(`${sig}: stopping after this step and saving (again to quit without saving)`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await session.run();
+    const summary = await writeOutputs(setup, session);
+    if (f.bool('json')) io.stdout.write(`${JSON.stringify(summary)}\n`);
+    if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal)}\n`);
+    return session.signal === null ? 0 : (SIGNAL_EXIT[session.signal] ?? 1);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}

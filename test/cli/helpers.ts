@@ -1,0 +1,88 @@
+/**
+ * Running the real `ddpg-wasm` binary (dist/cli/main.js) as a child process.
+ * `npm test` builds first; when dist/ is missing or older than src/ (a direct
+ * `npx vitest run test/cli`), ensureBuilt() runs `npm run build` once, guarded
+ * by a lock directory so parallel test files do not build at the same time.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const MAIN = join(ROOT, 'dist', 'cli', 'main.js');
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const stale = (): boolean => !existsSync(MAIN) || statSync(MAIN).mtimeMs < newestMtime(join(ROOT, 'src'));
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function ensureBuilt(): Promise<void> {
+  if (!stale()) return;
+  const lock = join(ROOT, 'dist', '.cli-test-build.lock');
+  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  for (const end = Date.now() + 180_000; ; ) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > end) throw new Error(`${lock} is held for 3 minutes: a crashed build? remove it`);
+      await sleep(200); // another test file is building
+    }
+  }
+  try {
+    if (stale()) {
+      const r = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
+      if (r.status !== 0) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
+    }
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface Running {
+  readonly child: ReturnType<typeof spawn>;
+  readonly done: Promise<CliResult>;
+}
+
+/** Starts `node dist/cli/main.js ...args` (stdout/stderr are pipes: not a TTY). */
+export function start(args: readonly string[], cwd = ROOT): Running {
+  const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '', stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
+  child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
+  const done = new Promise<CliResult>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+  });
+  return { child, done };
+}
+
+export const cli = (...args: string[]): Promise<CliResult> => start(args).done;
+
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'ddpg-wasm-cli-'));
+
+/** Polls `cond` every 25 ms until it holds (or throws after `ms`). */
+export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
