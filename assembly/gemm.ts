@@ -19,6 +19,15 @@ export const ACT_IDENTITY: i32 = 0;
 export const ACT_RELU: i32 = 1;
 export const ACT_TANH: i32 = 2;
 
+// c + a·b. The default build rounds twice (mul, then add): IEEE-exact on every
+// engine and CPU. The opt-in fast build (asconfig target "fast", relaxed SIMD)
+// may fuse it into one FMA, whose bits depend on the hardware.
+@inline
+function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // Scratch for packing op(B) panels in the transB layout. Set once by the arena
 // (src/kernels/arena.ts) after it has planned memory; kernels never allocate.
 let packPtr: usize = 0;
@@ -73,7 +82,7 @@ function finish4(acc: v128, c: usize, j: i32): void {
   }
   // (×1 is exact, so the unit alpha/scale skips below change no bits.)
   let z = eAlpha == 1 ? acc : f32x4.mul(f32x4.splat(eAlpha), acc);
-  if (eBeta != 0) z = f32x4.add(z, f32x4.mul(f32x4.splat(eBeta), v128.load(c)));
+  if (eBeta != 0) z = madd(f32x4.splat(eBeta), v128.load(c), z);
   if (eBias != 0) z = f32x4.add(z, v128.load(eBias + (<usize>j << 2)));
   if (eAct == ACT_RELU) {
     // z > 0 ? z : 0, exactly as the scalar path (maps NaN to 0 like it does).
@@ -98,17 +107,17 @@ function tile4x8(a: usize, ars: usize, aps: usize, b: usize, bps: usize, k: i32,
     const b0 = v128.load(b);
     const b1 = v128.load(b, 16);
     let x = v128.load32_splat(a0);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
     x = v128.load32_splat(a1);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
     x = v128.load32_splat(a2);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
     x = v128.load32_splat(a3);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
     a0 += aps; a1 += aps; a2 += aps; a3 += aps;
     b += bps;
   }
@@ -123,8 +132,8 @@ function tile1x8(a: usize, aps: usize, b: usize, bps: usize, k: i32, c: usize, j
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
     const x = v128.load32_splat(a);
-    c00 = f32x4.add(c00, f32x4.mul(x, v128.load(b)));
-    c01 = f32x4.add(c01, f32x4.mul(x, v128.load(b, 16)));
+    c00 = madd(x, v128.load(b), c00);
+    c01 = madd(x, v128.load(b, 16), c01);
     a += aps;
     b += bps;
   }
@@ -139,14 +148,14 @@ function tile1x32(a: usize, aps: usize, b: usize, bps: usize, k: i32, c: usize, 
   let c4 = f32x4.splat(0), c5 = f32x4.splat(0), c6 = f32x4.splat(0), c7 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
     const x = v128.load32_splat(a);
-    c0 = f32x4.add(c0, f32x4.mul(x, v128.load(b)));
-    c1 = f32x4.add(c1, f32x4.mul(x, v128.load(b, 16)));
-    c2 = f32x4.add(c2, f32x4.mul(x, v128.load(b, 32)));
-    c3 = f32x4.add(c3, f32x4.mul(x, v128.load(b, 48)));
-    c4 = f32x4.add(c4, f32x4.mul(x, v128.load(b, 64)));
-    c5 = f32x4.add(c5, f32x4.mul(x, v128.load(b, 80)));
-    c6 = f32x4.add(c6, f32x4.mul(x, v128.load(b, 96)));
-    c7 = f32x4.add(c7, f32x4.mul(x, v128.load(b, 112)));
+    c0 = madd(x, v128.load(b), c0);
+    c1 = madd(x, v128.load(b, 16), c1);
+    c2 = madd(x, v128.load(b, 32), c2);
+    c3 = madd(x, v128.load(b, 48), c3);
+    c4 = madd(x, v128.load(b, 64), c4);
+    c5 = madd(x, v128.load(b, 80), c5);
+    c6 = madd(x, v128.load(b, 96), c6);
+    c7 = madd(x, v128.load(b, 112), c7);
     a += aps;
     b += bps;
   }
@@ -160,10 +169,10 @@ function tile4x4(a: usize, ars: usize, aps: usize, b: usize, bps: usize, k: i32,
   let a0 = a, a1 = a + ars, a2 = a + 2 * ars, a3 = a + 3 * ars;
   for (let p = 0; p < k; p++) {
     const b0 = v128.load(b);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a0), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(a1), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(a2), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(a3), b0));
+    c0 = madd(v128.load32_splat(a0), b0, c0);
+    c1 = madd(v128.load32_splat(a1), b0, c1);
+    c2 = madd(v128.load32_splat(a2), b0, c2);
+    c3 = madd(v128.load32_splat(a3), b0, c3);
     a0 += aps; a1 += aps; a2 += aps; a3 += aps;
     b += bps;
   }
@@ -177,7 +186,7 @@ function tile4x4(a: usize, ars: usize, aps: usize, b: usize, bps: usize, k: i32,
 function tile1x4(a: usize, aps: usize, b: usize, bps: usize, k: i32, c: usize, j: i32): void {
   let c0 = f32x4.splat(0);
   for (let p = 0; p < k; p++) {
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(a), v128.load(b)));
+    c0 = madd(v128.load32_splat(a), v128.load(b), c0);
     a += aps;
     b += bps;
   }
@@ -212,7 +221,7 @@ function column(a: usize, ars: usize, aps: usize, b: usize, bps: usize, m: i32, 
       let acc = f32x4.splat(0);
       let ap = a, bp = b;
       for (let p = 0; p < k; p++) {
-        acc = f32x4.add(acc, f32x4.mul(v128.load(ap), v128.load32_splat(bp)));
+        acc = madd(v128.load(ap), v128.load32_splat(bp), acc);
         ap += aps;
         bp += bps;
       }
@@ -244,19 +253,19 @@ function column4(a: usize, ars: usize, b: usize, bps: usize, k: i32): v128 {
     const t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
     const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
     const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
-    acc = f32x4.add(acc, f32x4.mul(v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), v128.load32_splat(b)));
+    acc = madd(v128.shuffle<f32>(t0, t2, 0, 1, 4, 5), v128.load32_splat(b), acc);
     b += bps;
-    acc = f32x4.add(acc, f32x4.mul(v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), v128.load32_splat(b)));
+    acc = madd(v128.shuffle<f32>(t0, t2, 2, 3, 6, 7), v128.load32_splat(b), acc);
     b += bps;
-    acc = f32x4.add(acc, f32x4.mul(v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), v128.load32_splat(b)));
+    acc = madd(v128.shuffle<f32>(t1, t3, 0, 1, 4, 5), v128.load32_splat(b), acc);
     b += bps;
-    acc = f32x4.add(acc, f32x4.mul(v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), v128.load32_splat(b)));
+    acc = madd(v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), v128.load32_splat(b), acc);
     b += bps;
     o += 16;
   }
   for (; p < k; p++) {
     const x = f32x4(load<f32>(a + o), load<f32>(r1 + o), load<f32>(r2 + o), load<f32>(r3 + o));
-    acc = f32x4.add(acc, f32x4.mul(x, v128.load32_splat(b)));
+    acc = madd(x, v128.load32_splat(b), acc);
     b += bps;
     o += 4;
   }

@@ -2,5 +2,7 @@
 // imported as a module by edge runtimes that cannot compile wasm from bytes).
 import { copyFileSync, mkdirSync } from 'node:fs';
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
-copyFileSync(new URL('../build/kernels.wasm', import.meta.url), new URL('../dist/kernels.wasm', import.meta.url));
-console.log('copied build/kernels.wasm → dist/kernels.wasm');
+for (const f of ['kernels.wasm', 'kernels-fast.wasm']) {
+  copyFileSync(new URL(`../build/${f}`, import.meta.url), new URL(`../dist/${f}`, import.meta.url));
+  console.log(`copied build/${f} → dist/${f}`);
+}

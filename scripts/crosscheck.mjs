@@ -9,7 +9,7 @@
  * if a runtime that is present fails, or if fewer than four runtimes ran.
  *
  * Installs what is missing (CI machines reach npm and Debian only): deno, bun,
- * workerd and playwright-core with `npm ci` in scripts/cross/ (kept out of the
+ * workerd and playwright-core with `npm install` in scripts/cross/ (kept out of the
  * package's devDependencies: ≈ 370 MB of binaries), Chromium and Firefox ESR
  * with apt-get when running as root. Builds dist/ first.
  *
@@ -52,9 +52,12 @@ function timed(label, fn) {
 
 function install() {
   const needNpm = ['deno', 'bun', 'workerd', 'chromium'].some((r) => wanted.includes(r));
-  if (needNpm && !existsSync(join(CROSS, 'node_modules/.package-lock.json'))) {
-    timed('npm ci (scripts/cross: deno, bun, workerd, playwright-core)', () =>
-      sh('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: CROSS }));
+  // Exact versions are pinned in scripts/cross/package.json and the packages have no
+  // dependencies but their platform binaries, so no lock file: a complete one cannot be
+  // written where the registry serves only this platform's optional packages (npm ci refuses it).
+  if (needNpm && !['deno', 'bun', 'workerd', 'playwright-core'].every((p) => existsSync(join(CROSS, 'node_modules', p, 'package.json')))) {
+    timed('npm install (scripts/cross: deno, bun, workerd, playwright-core)', () =>
+      sh('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: CROSS }));
   }
   const apt = [];
   if (wanted.includes('chromium') && !existsSync('/usr/bin/chromium')) apt.push('chromium');
@@ -107,7 +110,7 @@ const runners = {
   node: async () => runCli(process.execPath, []),
   deno: async () => {
     const deno = which('deno');
-    return deno && runCli(deno, ['run', '--quiet', '--no-prompt', '--allow-read=' + ROOT]);
+    return deno && runCli(deno, ['run', '--quiet', '--no-prompt']); // no permissions: the wasm is inlined
   },
   bun: async () => {
     const bun = which('bun');

@@ -13,4 +13,4 @@ export function createKernels(backend: Backend = 'wasm'): Kernels {
 
 export { Act, type ActCode, type ActName, type Kernels, type DetMath } from './types.js';
 export { Arena, type Block, ARENA_ALIGN } from './arena.js';
-export { isInitialized, wasmModule, type WasmSource } from './loader.js';
+export { isInitialized, isFastMode, wasmModule, type WasmSource } from './loader.js';

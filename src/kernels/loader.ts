@@ -51,7 +51,9 @@ function isModule(src: WasmSource): src is WebAssembly.Module {
   return typeof WebAssembly.Module === 'function' && src instanceof WebAssembly.Module;
 }
 
-function adopt(module: WebAssembly.Module): void {
+let fast = false;
+
+function adopt(module: WebAssembly.Module, isFast = false): void {
   const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as WasmExports;
   if (typeof exports.gemmEx !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
@@ -59,6 +61,27 @@ function adopt(module: WebAssembly.Module): void {
   }
   compiled = module;
   shared = exports;
+  fast = isFast;
+}
+
+/**
+ * Opt-in fast mode: adopts the relaxed-SIMD build (fused multiply-add in the
+ * GEMM micro-kernels) when the engine validates it, and returns whether it did.
+ * Its results are NOT bit-identical across CPUs (relaxed_madd may or may not
+ * fuse); the default module stays the deterministic one. Agents created after
+ * this call use it. Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22,
+ * current Chrome and Firefox validate it as is.
+ */
+export async function initFastWith(load: () => Promise<Uint8Array<ArrayBuffer>>): Promise<boolean> {
+  const bytes = await load();
+  if (!WebAssembly.validate(bytes)) return false;
+  adopt(await WebAssembly.compile(bytes), true);
+  return true;
+}
+
+/** True when the relaxed-SIMD (non-deterministic) build is in use. */
+export function isFastMode(): boolean {
+  return fast;
 }
 
 /** Async initialization (the browser path: no main-thread synchronous compile). */
@@ -99,7 +122,7 @@ export function detMath(): DetMath {
 }
 
 /** Decodes standard base64 (no reliance on atob/Buffer, so it runs anywhere). */
-export function decodeBase64(b64: string): Uint8Array {
+export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   const table = new Uint8Array(128);
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
   for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i;
