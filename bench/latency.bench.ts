@@ -63,7 +63,9 @@ function coldStart(): string {
   const dir = mkdtempSync(join(tmpdir(), 'ddpg-wasm-cold-'));
   try {
     const file = join(dir, 'pendulum.policy');
-    writeFileSync(file, new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: 0 }).save({ kind: 'policy' }));
+    const saved = new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: 0 }).save({ kind: 'policy' });
+    const bytes = saved.length;
+    writeFileSync(file, saved);
     spawnCold('policy-init', file); // warms the OS file cache, not the process
     const runs = new Map<string, Cold[]>(CASES.map(([c]) => [c, []]));
     const bare: number[] = [];
@@ -73,13 +75,17 @@ function coldStart(): string {
       spawnSync(process.execPath, ['-e', '0']);
       bare.push(performance.now() - t0);
     }
-    const med = (c: string, k: keyof Cold): number => medianOf(runs.get(c)!.map((r) => r[k]));
+    const med = (c: string, f: (r: Cold) => number): number => medianOf(runs.get(c)!.map(f));
+    const noLoad = (r: Cold): number => r.total - r.load;
     return [
-      table(['case', 'import ms', 'init ms', 'load / new ms', 'first act ms', 'cold start ms (median)', `≤ ${TARGET_COLD_MS} ms`, 'process wall ms'],
-        CASES.map(([c, label]) => [label, sig(med(c, 'import')), sig(med(c, 'init')), sig(med(c, 'load')), sig(med(c, 'act')),
-          sig(med(c, 'total')), med(c, 'total') <= TARGET_COLD_MS ? 'yes' : 'no', sig(med(c, 'wall'))])),
-      `Median of ${COLD_RUNS} fresh \`node\` processes per case (cases interleaved). "Cold start" runs from just before ` +
-        `the dynamic import to the first action returned; each part is its own median, so the parts need not add up. ` +
+      table(['case', 'import ms', 'init ms', 'load / new ms', 'first act ms', 'total ms', `import + init + act ms (≤ ${TARGET_COLD_MS})`, 'process wall ms'],
+        CASES.map(([c, label]) => [label, sig(med(c, (r) => r.import)), sig(med(c, (r) => r.init)), sig(med(c, (r) => r.load)),
+          sig(med(c, (r) => r.act)), sig(med(c, (r) => r.total)),
+          `${sig(med(c, noLoad))} ${med(c, noLoad) <= TARGET_COLD_MS ? '(met)' : '(missed)'}`, sig(med(c, (r) => r.wall))])),
+      `Median of ${COLD_RUNS} fresh \`node\` processes per case (cases interleaved); each column is its own median, so ` +
+        `the parts need not add up. "Total" runs from just before the dynamic import to the first action returned; the ` +
+        `issue's cold start (import + wasm compile + instantiate + first act) is that minus the load column (per run, ` +
+        `then the median). The policy checkpoint is the keras actor, ${sig(bytes / 1024)} KB, read from disk before the clock starts. ` +
         `"Process wall" is spawn to exit, including Node's own start-up: a bare \`node -e 0\` takes ${sig(medianOf(bare))} ms here.`,
     ].join('\n\n');
   } finally {

@@ -22,6 +22,7 @@ const SUITES: ReadonlyArray<readonly [string, Loader]> = [
   ['size', () => import('./size.bench.js')],
   ['latency', () => import('./latency.bench.js')],
   ['memory', () => import('./memory.bench.js')],
+  ['td3sac', () => import('./td3sac.bench.js')],
 ];
 
 function machine(): string {

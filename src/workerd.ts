@@ -21,4 +21,15 @@ export function initSync(src?: WasmSource): void {
   initSyncWith(src, imported);
 }
 
+/**
+ * The opt-in fast mode (relaxed SIMD) is not offered on edge runtimes: it is
+ * loaded by validating and compiling bytes, which they forbid, and importing a
+ * second .wasm module would make the whole Worker fail to load on an engine
+ * without relaxed SIMD. Always resolves false: agents use the deterministic
+ * kernels (call init() as usual).
+ */
+export async function initFast(): Promise<boolean> {
+  return false;
+}
+
 export * from './lib.js';

@@ -10,8 +10,8 @@
  * source is exactly what `wrangler deploy` would bundle. dist/kernels.wasm goes
  * in as a `wasm` module, which workerd hands over as a compiled
  * WebAssembly.Module (it refuses to compile wasm from bytes). The inlined-base64
- * module (kernels/wasm-bytes.js) and the CLI are left out on purpose: if the
- * edge entry reached them, workerd would fail to load the config.
+ * modules (kernels/wasm-bytes.js, wasm-fast-bytes.js) and the CLI are left out on
+ * purpose: if the edge entry reached them, workerd would fail to load the config.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
@@ -34,7 +34,7 @@ function distModules() {
       const p = join(dir, e.name);
       if (e.isDirectory()) {
         if (e.name !== 'cli') walk(p);
-      } else if ((e.name.endsWith('.js') && e.name !== 'wasm-bytes.js') || e.name === 'kernels.wasm') {
+      } else if ((e.name.endsWith('.js') && !/^wasm(-fast)?-bytes\.js$/.test(e.name)) || e.name === 'kernels.wasm') {
         out.push(p);
       }
     }

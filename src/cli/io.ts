@@ -10,6 +10,12 @@ export interface CliIO {
 }
 
 export function processIO(): CliIO {
+  // A closed pipe (`ddpg-wasm train | head`) must not kill a training run before it saves.
+  const ignoreEpipe = (e: NodeJS.ErrnoException): void => {
+    if (e.code !== 'EPIPE') throw e;
+  };
+  process.stdout.on('error', ignoreEpipe);
+  process.stderr.on('error', ignoreEpipe);
   return {
     stdout: process.stdout,
     stderr: process.stderr,

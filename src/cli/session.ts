@@ -49,9 +49,14 @@ export class Session {
     this.stepBound = 'steps' in t ? t.steps : t.episodes * s.agent.env.maxEpisodeSteps;
   }
 
-  private done(): boolean {
+  /** The run reached its --steps/--episodes target. */
+  targetReached(): boolean {
     const t = this.s.target, loop = this.s.agent.loop;
-    return this.stop.signal.aborted || loop.steps >= this.stepBound || ('episodes' in t && loop.episodes >= t.episodes);
+    return loop.steps >= this.stepBound || ('episodes' in t && loop.episodes >= t.episodes);
+  }
+
+  private done(): boolean {
+    return this.stop.signal.aborted || this.targetReached();
   }
 
   async run(): Promise<void> {

@@ -107,7 +107,7 @@ async function writeOutputs(s: Setup, session: Session): Promise<Summary> {
   const summary = buildSummary(s, session, ev, timing);
   dir.writeJson(FILES.summary, summary);
   dir.writeAtomic(FILES.curve, curve(s, session));
-  dir.writeJson(FILES.run, runInfo(s, session.signal !== null ? 'interrupted' : 'complete', timing));
+  dir.writeJson(FILES.run, runInfo(s, session.targetReached() ? 'complete' : 'interrupted', timing));
   return summary;
 }
 

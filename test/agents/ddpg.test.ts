@@ -8,6 +8,7 @@ import type { StepRecord } from '../../src/agents/loop.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { GaussianNoise } from '../../src/rl/noise.js';
 import { Rng } from '../../src/rng.js';
+import { paramIndices, shadowForward } from '../nn/helpers.js';
 import { SHORT_PENDULUM, SMALL, ToyEnv, firstByteDifference, smallAgent } from './helpers.js';
 
 /** Every replay row of a buffer (in insertion order while it has not wrapped). */
@@ -100,13 +101,16 @@ describe('DDPG.act', () => {
     expect(JSON.stringify(agent.rngs.noise.getState())).toBe(noiseBefore);
   });
 
-  it('equals the actor network output computed directly', () => {
+  it('equals μ(s) = 2·tanh(…) of the actor computed independently in float64', () => {
     const agent = smallAgent(1);
-    const x = agent.actor.heap();
-    const probe = agent.act(obs);
-    // Run the actor by hand on the act staging row (the observation lands there).
-    const y = agent.actor.forward(1, (agent as unknown as { batch: { obs1: { ptr: number } } }).batch.obs1.ptr) >> 2;
-    expect(probe[0]).toBe(x[y]);
+    // The init's output layer is U(±3e-3), so μ(s) starts near 0: give it weights of order 1.
+    const p = agent.actor.getParams(), rng = new Rng(8);
+    for (const i of paramIndices(agent.actor.layout)) p[i] = rng.uniform(-0.5, 0.5);
+    agent.actor.setParams(p);
+    const mu = shadowForward(agent.actor.spec, agent.actor.layout, p, [obs], 1).y[0]!;
+    expect(Math.abs(mu)).toBeGreaterThan(0.1); // not a vacuous comparison of two near-zeros
+    // float32 forward vs float64: ~30 roundings of u = 6e-8 relative to |μ| ≤ 2.
+    expect(Math.abs(agent.act(obs)[0]! - mu)).toBeLessThan(1e-5);
   });
 
   it('writes into `out` and returns it', () => {

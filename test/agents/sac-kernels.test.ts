@@ -68,7 +68,7 @@ function shadow(dist: ArrayLike<number>, eps: ArrayLike<number>): { act: Float64
       const u = mu + Math.exp(ls) * e;
       act[i * A + j] = BOUND * Math.tanh(u);
       // log(1 − tanh² u) = −2·log cosh u: the textbook identity, not the kernel's softplus form
-      logp[i] += -0.5 * e * e - ls - HALF_LOG_2PI + 2 * Math.log(Math.cosh(u));
+      logp[i] = logp[i]! - 0.5 * e * e - ls - HALF_LOG_2PI + 2 * Math.log(Math.cosh(u));
     }
   }
   return { act, logp };

@@ -61,7 +61,7 @@ function squash(dist: ArrayLike<number>, eps: ArrayLike<number>): { a: F64; logp
       const e = eps[i * A + j]!, u = dist[i * 2 * A + j]! + Math.exp(ls) * e;
       a[i * A + j] = BOUND * Math.tanh(u);
       // log(1 − tanh² u) = log sech² u = −2·log cosh u (accurate where 1 − tanh² u cancels in float64 too)
-      logp[i] += -0.5 * e * e - ls - HALF_LOG_2PI + 2 * Math.log(Math.cosh(u));
+      logp[i] = logp[i]! - 0.5 * e * e - ls - HALF_LOG_2PI + 2 * Math.log(Math.cosh(u));
     }
   }
   return { a, logp };

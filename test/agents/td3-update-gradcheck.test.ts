@@ -116,7 +116,7 @@ function relError(analytic: Float32Array, idx: readonly number[], ref: F64): num
 }
 
 describe('TD3.update(): gradients against float64 central differences', () => {
-  const rig = setup(31);
+  const rig = setup(32);
   const cIdx = paramIndices(rig.agent.critic1.layout), aIdx = paramIndices(rig.agent.actor.layout);
   const aNext = targetActions(rig);
 
