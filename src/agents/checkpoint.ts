@@ -113,10 +113,12 @@ export function resolveEnv(info: EnvInfo, env: Env | undefined): Env {
   }
   const got = envInfo(env);
   const same = JSON.stringify(got.observationSpace) === JSON.stringify(info.observationSpace) &&
-    JSON.stringify(got.actionSpace) === JSON.stringify(info.actionSpace) && got.id === info.id;
+    JSON.stringify(got.actionSpace) === JSON.stringify(info.actionSpace) && got.id === info.id &&
+    got.maxEpisodeSteps === info.maxEpisodeSteps;
   if (!same) {
     throw new Error(`ddpg-wasm checkpoint refused: it was saved for ${info.id} (obs ${info.observationSpace.low.length}, ` +
-      `action ${info.actionSpace.low.length}), not for the given env ${got.id} (obs ${got.observationSpace.low.length}, action ${got.actionSpace.low.length})`);
+      `action ${info.actionSpace.low.length}, time limit ${info.maxEpisodeSteps}), not for the given env ${got.id} ` +
+      `(obs ${got.observationSpace.low.length}, action ${got.actionSpace.low.length}, time limit ${got.maxEpisodeSteps})`);
   }
   return env;
 }

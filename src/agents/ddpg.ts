@@ -115,6 +115,7 @@ export class DDPG {
   private readonly views: ReplayBatch;
   private readonly obsView: Float32Array;
   private readonly noiseOut: Float32Array;
+  private readonly stats = { criticLoss: 0, actorLoss: 0, qMean: 0 };
 
   constructor(env: Env, options: DDPGOptions & { backend?: Backend } = {}) {
     const { backend = 'wasm', ...rest } = options;
@@ -190,7 +191,11 @@ export class DDPG {
     return out;
   }
 
-  /** One gradient step of Algorithm 1 (lines 11–15) on a minibatch from the buffer. */
+  /**
+   * One gradient step of Algorithm 1 (lines 11–15) on a minibatch from the
+   * buffer. Returns the losses in an object reused by every call (no allocation
+   * per update): copy the fields you want to keep.
+   */
   update(): UpdateStats {
     const c = this.config, N = c.batchSize, B = this.batch, h = this.actor.heap();
     const { actor, critic, actorTarget, criticTarget } = this;
@@ -226,7 +231,11 @@ export class DDPG {
     }
     let qSum = 0;
     for (let i = 0, qp = q >> 2; i < N; i++) qSum += h[qp + i]!;
-    return { criticLoss, actorLoss, qMean: qSum / N };
+    const st = this.stats;
+    st.criticLoss = criticLoss;
+    st.actorLoss = actorLoss;
+    st.qMean = qSum / N;
+    return st;
   }
 
   /** Algorithm 1's outer loops for `totalSteps` environment steps; see LearnOptions. */

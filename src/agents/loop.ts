@@ -234,9 +234,9 @@ export class RunLoop {
     for (let k = 0; k < episodes; k++) {
       let obs = env.reset(a.config.seed + EVAL_SEED_OFFSET + k);
       let ret = 0;
-      for (;;) {
+      for (let t = 1; ; t++) {
         const res = env.step(a.act(obs, { out }));
-        checkStep(env, 0, res);
+        checkStep(env, t, res, `evaluation episode ${k + 1}, `);
         ret += res.reward;
         lenSum++;
         if (res.terminated || res.truncated) break;
@@ -290,13 +290,13 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
 }
 
 /** A custom env returning NaN/∞ must not be trained on: fail naming the step. */
-function checkStep(env: Env, step: number, res: StepResult): void {
+function checkStep(env: Env, step: number, res: StepResult, where = ''): void {
   if (!Number.isFinite(res.reward)) {
-    throw new RangeError(`${env.id} returned a non-finite reward (${res.reward}) at step ${step}`);
+    throw new RangeError(`${env.id} returned a non-finite reward (${res.reward}) at ${where}step ${step}`);
   }
   const o = res.obs;
   for (let i = 0; i < o.length; i++) {
-    if (!Number.isFinite(o[i]!)) throw new RangeError(`${env.id} returned a non-finite observation (obs[${i}] = ${o[i]}) at step ${step}`);
+    if (!Number.isFinite(o[i]!)) throw new RangeError(`${env.id} returned a non-finite observation (obs[${i}] = ${o[i]}) at ${where}step ${step}`);
   }
 }
 

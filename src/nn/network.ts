@@ -89,6 +89,7 @@ export class Network {
   private readonly arena: Arena;
   private readonly inPtr: number[];
   private heapView: Float32Array | null = null;
+  private layoutKeyCache: string | null = null;
 
   constructor(arena: Arena, spec: NetworkSpec, options: NetworkOptions) {
     const name = options.name ?? 'network';
@@ -271,8 +272,13 @@ export class Network {
     return this.kernels.allFinite(this.size, this.params.ptr) === 1;
   }
 
+  /** The layout as one string, computed once (polyakFrom runs every update and must not allocate). */
+  private get layoutKey(): string {
+    return (this.layoutKeyCache ??= JSON.stringify(this.layout));
+  }
+
   private checkSameLayout(src: Network): void {
-    if (src.kernels !== this.kernels || src.size !== this.size || JSON.stringify(src.layout) !== JSON.stringify(this.layout)) {
+    if (src.kernels !== this.kernels || src.size !== this.size || src.layoutKey !== this.layoutKey) {
       throw new RangeError(`${this.name}: ${src.name} has a different layout or memory`);
     }
   }
