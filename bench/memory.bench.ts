@@ -2,8 +2,9 @@
  * Memory (issue 7): peak RSS of a 20 000-step DDPG training run on Pendulum-v1
  * in a fresh process (bench/memory/train.mjs on dist/), next to the footprint of
  * a bare Node process and of Node with the module imported and initialised, so
- * the library's own share is visible. Peak RSS is getrusage's ru_maxrss
- * (process.resourceUsage().maxRSS), the figure `/usr/bin/time -v` prints.
+ * the library's own share is visible. Peak RSS is the child's own high-water
+ * mark (VmHWM on Linux, the figure `/usr/bin/time -v` prints as "Maximum
+ * resident set size"; see peakRss in bench/memory/train.mjs for why not ru_maxrss).
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -32,7 +33,7 @@ const mb = (bytes: number): string => sig(bytes / 2 ** 20, 3);
 export default async function run(): Promise<string> {
   const note = ensureDist();
   const script = join(ROOT, 'bench/memory/train.mjs');
-  const bare = child(['-e', 'const m = process.memoryUsage(); console.log(JSON.stringify({ steps: 0, maxRssBytes: process.resourceUsage().maxRSS * 1024, end: m }))']);
+  const bare = child([script, '0', 'bare']);
   const base = child([script, '0', 'baseline']);
   const train = child([script, String(STEPS)]);
   const ret = train.returns ?? [];
@@ -42,7 +43,7 @@ export default async function run(): Promise<string> {
   return section('Memory: peak RSS (issue 7)',
     '`npm run bench -- memory` (one training run of about a minute).' + (note ? ` _${note}_` : ''),
     table(['process', 'peak RSS MiB', 'JS heap used at end MiB', 'external at end MiB', 'ArrayBuffers at end MiB'], [
-      row('bare `node -e`', bare),
+      row('bare Node (the same script, importing nothing)', bare),
       row('`import` + `await init()` (dist/index.js)', base),
       row(`DDPG keras preset, Pendulum-v1, learn(${STEPS})`, train),
     ]),

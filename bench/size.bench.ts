@@ -93,9 +93,10 @@ export default async function run(): Promise<string> {
   // Where the tarball's bytes go: per file gzip, grouped.
   const groups = new Map<string, { raw: number; gz: number; n: number }>();
   for (const f of pack.files) {
-    const g = f.path.endsWith('.d.ts') ? 'type declarations (*.d.ts)' :
-      f.path === 'dist/kernels.wasm' ? 'dist/kernels.wasm' :
-      f.path === 'dist/kernels/wasm-bytes.js' ? 'dist/kernels/wasm-bytes.js (inlined base64 wasm)' :
+    const g = /wasm(-fast)?-bytes\.d\.ts$/.test(f.path) ? "dist/kernels/wasm*-bytes.d.ts (the base64 string as a literal type)" :
+      f.path.endsWith('.d.ts') ? 'other type declarations (*.d.ts)' :
+      f.path.endsWith('.wasm') ? 'dist/*.wasm' :
+      /wasm(-fast)?-bytes\.js$/.test(f.path) ? 'dist/kernels/wasm*-bytes.js (inlined base64 wasm)' :
       f.path.startsWith('dist/cli/') ? 'dist/cli/*.js' :
       f.path.endsWith('.js') ? 'other dist/**/*.js' : f.path;
     const e = groups.get(g) ?? { raw: 0, gz: 0, n: 0 };

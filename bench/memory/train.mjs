@@ -1,19 +1,21 @@
 /**
  * One training run in a fresh process (spawned by bench/memory.bench.ts):
- *   node bench/memory/train.mjs <steps> [baseline]
+ *   node bench/memory/train.mjs <steps> [train | baseline | bare]
  * Trains DDPG (keras preset, seed 0) on Pendulum-v1 for <steps> environment
- * steps from dist/ and prints one JSON line: peak RSS (getrusage maxrss, as
- * `/usr/bin/time -v` reports it), the memory breakdown at the end, the wasm
- * linear memory size, wall time and the last episode returns. With `baseline`
- * it only imports and initialises (Node's and the module's own footprint).
+ * steps from dist/ and prints one JSON line: peak RSS (VmHWM; see peakRss),
+ * the memory breakdown at the end, the wasm linear memory size, wall time and
+ * the last episode returns. With `baseline`
+ * it only imports and initialises (the module's own footprint); with `bare` it
+ * does nothing (Node's).
  */
-import { DDPG, init, makeEnv } from '../../dist/index.js';
+import { readFileSync } from 'node:fs';
 
 const steps = Number(process.argv[2] ?? 20000);
-const baseline = process.argv[3] === 'baseline';
-await init();
-const out = { steps: baseline ? 0 : steps };
-if (!baseline) {
+const mode = process.argv[3] ?? 'train';
+const out = { steps: mode === 'train' ? steps : 0 };
+if (mode !== 'bare') await (await import('../../dist/index.js')).init();
+if (mode === 'train') {
+  const { DDPG, makeEnv } = await import('../../dist/index.js');
   const agent = new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: 0 });
   const returns = [];
   let rssMaxSampled = 0;
@@ -33,5 +35,21 @@ if (!baseline) {
 }
 const mu = process.memoryUsage();
 out.end = { rss: mu.rss, heapTotal: mu.heapTotal, heapUsed: mu.heapUsed, external: mu.external, arrayBuffers: mu.arrayBuffers };
-out.maxRssBytes = process.resourceUsage().maxRSS * 1024; // maxRSS is in KiB
+out.maxRssBytes = peakRss();
 console.log(JSON.stringify(out));
+
+/**
+ * Peak RSS of this process image. Linux: VmHWM from /proc/self/status, the
+ * high-water mark of this address space only. getrusage's ru_maxrss is not
+ * used there because it carries over the parent's RSS from fork() across exec,
+ * so a child of a big parent reports at least the parent's size.
+ */
+function peakRss() {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux: fall back to getrusage
+  }
+  return process.resourceUsage().maxRSS * 1024; // KiB
+}

@@ -65,11 +65,13 @@ export async function runE2E({ ours, tf, oursSteps = 20_000, tfjsSteps = 2_000, 
     ['ddpg-wasm', a.steps, sig(a.sps), `${sig(a.wallS * target / a.steps)} s${extrap(a)}`, '1×'],
     ['TF.js wasm (same env, buffer, noise)', b.steps, sig(b.sps), `${sig(b.wallS * target / b.steps)} s${extrap(b)}`, `${sig(a.sps / b.sps)}×`],
   ];
-  const last = (r) => r.returns.slice(-5).map((x) => Math.round(x)).join(', ');
+  const eps = (r, from, to) => `episodes ${from + 1}–${to}: ${r.returns.slice(from, to).map((x) => Math.round(x)).join(', ')}`;
+  const nb = b.returns.length, from = Math.max(0, nb - 5);
   const md = [
     table(['learner', 'steps run', 'env steps/s', `wall time for ${target} steps`, 'slower than ddpg-wasm'], rows),
-    `Returns of the last episodes (sanity check that both learn; Pendulum-v1, 200 steps per episode): ` +
-      `ddpg-wasm episodes ${a.returns.length - 4}–${a.returns.length}: ${last(a)}; TF.js wasm episodes ${Math.max(1, b.returns.length - 4)}–${b.returns.length}: ${last(b)}.`,
+    `Episode returns (Pendulum-v1, 200 steps per episode; a sanity check that both loops train, not a learning ` +
+      `comparison: the TF.js networks start from other random weights): TF.js wasm ${eps(b, from, nb)}; ` +
+      `ddpg-wasm ${eps(a, from, nb)}, and ${eps(a, a.returns.length - 5, a.returns.length)}.`,
   ].join('\n\n');
   return { markdown: md, data: { ours: a, tfjs: b, target } };
 }

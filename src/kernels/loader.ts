@@ -54,6 +54,11 @@ function isModule(src: WasmSource): src is WebAssembly.Module {
 let fast = false;
 
 function adopt(module: WebAssembly.Module, isFast = false): void {
+  const imports = WebAssembly.Module.imports(module);
+  if (imports.length > 0) {
+    const first = imports[0]!;
+    throw new TypeError(`ddpg-wasm: the given wasm is not the ddpg-wasm kernel module (it imports ${first.module}.${first.name}; ours imports nothing)`);
+  }
   const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as WasmExports;
   if (typeof exports.gemmEx !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {

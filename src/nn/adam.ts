@@ -75,8 +75,10 @@ export class Adam {
   /** One update of the network's parameters from its gradient block. */
   step(): void {
     this.t++;
-    this.b1t *= this.beta1;
-    this.b2t *= this.beta2;
+    // The kernel runs with float32 β (wasm f32 parameters), so the powers use
+    // the same float32 values (as Keras, whose β and β^t are float32 tensors).
+    this.b1t *= Math.fround(this.beta1);
+    this.b2t *= Math.fround(this.beta2);
     const c2 = Math.sqrt(1 - this.b2t);
     const alphaT = (this.lr * c2) / (1 - this.b1t);
     const epsHat = this.epsMode === 'keras' ? this.eps : this.eps * c2;
