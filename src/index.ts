@@ -18,12 +18,16 @@ export function initSync(src?: WasmSource): void {
 }
 
 /**
- * Opt-in fast mode (relaxed SIMD, fused multiply-add): returns true if the engine
- * validated it and agents created from now on use it. Not bit-identical across
- * CPUs; see README "Determinism". The bytes are loaded only when this is called.
+ * Opt-in fast mode (relaxed SIMD: fused multiply-add in the GEMM tiles). `src` is
+ * the bytes, or a compiled module, of `ddpg-wasm/kernels-fast.wasm`. Resolves to
+ * true when the engine validated it; agents created from then on use it. Results
+ * are NOT bit-identical across CPUs (see README, "Determinism").
+ *
+ *   Node:    await initFast(readFileSync(fileURLToPath(import.meta.resolve('ddpg-wasm/kernels-fast.wasm'))))
+ *   Browser: await initFast(await (await fetch(kernelsFastUrl)).arrayBuffer())
  */
-export async function initFast(): Promise<boolean> {
-  return initFastWith(async () => decodeBase64((await import('./kernels/wasm-fast-bytes.js')).WASM_FAST_BASE64));
+export function initFast(src: WasmSource): Promise<boolean> {
+  return initFastWith(src);
 }
 
 export * from './lib.js';

@@ -6,7 +6,7 @@
  * refuse to compile wasm from bytes, so this entry never touches the inlined
  * base64 (and does not ship it).
  */
-import { initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
+import { initFastWith, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
 import kernels from './kernels.wasm';
 
 const imported = (): WasmSource => kernels;
@@ -22,14 +22,13 @@ export function initSync(src?: WasmSource): void {
 }
 
 /**
- * The opt-in fast mode (relaxed SIMD) is not offered on edge runtimes: it is
- * loaded by validating and compiling bytes, which they forbid, and importing a
- * second .wasm module would make the whole Worker fail to load on an engine
- * without relaxed SIMD. Always resolves false: agents use the deterministic
- * kernels (call init() as usual).
+ * Opt-in fast mode (relaxed SIMD; not bit-identical across CPUs). Edge runtimes
+ * cannot compile bytes, so pass the compiled module:
+ * `import fast from 'ddpg-wasm/kernels-fast.wasm'; await initFast(fast);`
+ * (only where the engine supports relaxed SIMD: the import fails to load otherwise).
  */
-export async function initFast(): Promise<boolean> {
-  return false;
+export function initFast(src: WasmSource): Promise<boolean> {
+  return initFastWith(src);
 }
 
 export * from './lib.js';

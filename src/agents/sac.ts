@@ -107,8 +107,9 @@ class Temperature {
   /** One Adam step on log α with gradient g. */
   step(K: Kernels, h: Float32Array, g: number): void {
     this.t++;
-    this.b1t *= BETA1;
-    this.b2t *= BETA2;
+    // float32 β in the powers, as nn/adam.ts (the kernel runs with float32 β).
+    this.b1t *= Math.fround(BETA1);
+    this.b2t *= Math.fround(BETA2);
     const c2 = Math.sqrt(1 - this.b2t);
     const p = this.block.ptr;
     h[(p >> 2) + 1] = g;

@@ -77,10 +77,14 @@ function adopt(module: WebAssembly.Module, isFast = false): void {
  * this call use it. Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22,
  * current Chrome and Firefox validate it as is.
  */
-export async function initFastWith(load: () => Promise<Uint8Array<ArrayBuffer>>): Promise<boolean> {
-  const bytes = await load();
-  if (!WebAssembly.validate(bytes)) return false;
-  adopt(await WebAssembly.compile(bytes), true);
+export async function initFastWith(src: WasmSource): Promise<boolean> {
+  let module: WebAssembly.Module;
+  if (isModule(src)) module = src;
+  else {
+    if (!WebAssembly.validate(src)) return false;
+    module = await WebAssembly.compile(src);
+  }
+  adopt(module, true);
   return true;
 }
 

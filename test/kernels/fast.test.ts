@@ -3,7 +3,7 @@
 // Node 20 validates it only behind --experimental-wasm-relaxed-simd, so the
 // engine-dependent part runs in a child process with that flag (on dist/).
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { initFast, isFastMode } from '../../src/index.js';
 
@@ -11,7 +11,7 @@ const dist = new URL('../../dist/index.js', import.meta.url);
 
 describe('fast mode (relaxed SIMD)', () => {
   it('is refused, not half-adopted, when the engine does not validate relaxed SIMD', async () => {
-    const adopted = await initFast();
+    const adopted = await initFast(readFileSync(new URL('../../build/kernels-fast.wasm', import.meta.url)));
     expect(isFastMode()).toBe(adopted);
     if (adopted) {
       // Put the deterministic module back for the rest of this file's process.
@@ -26,7 +26,8 @@ describe('fast mode (relaxed SIMD)', () => {
   it.skipIf(!existsSync(dist))('computes GEMM within the k·ε·Σ|a·b| bound and trains with --experimental-wasm-relaxed-simd', () => {
     const script = `
       import { initFast, isFastMode, createKernels, Arena, DDPG, makeEnv } from ${JSON.stringify(dist.href)};
-      const ok = await initFast();
+      const { readFileSync } = await import('node:fs');
+      const ok = await initFast(readFileSync(new URL('kernels-fast.wasm', ${JSON.stringify(dist.href)})));
       const K = createKernels('wasm'); const ar = new Arena(K);
       const [m, n, k] = [37, 70, 129];
       const A = ar.alloc('a', m * k), B = ar.alloc('b', k * n), C = ar.alloc('c', m * n);
