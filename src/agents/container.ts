@@ -17,6 +17,8 @@
 import { fnv1a32 } from '../nn/hash.js';
 
 export const MAGIC = 'DDPGWASM';
+/** Every engine we know of is little-endian; the DataView paths keep big-endian ones correct. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 export const FORMAT_VERSION = 1;
 
 export interface BlockEntry {
@@ -53,7 +55,10 @@ export function encodeContainer(header: Omit<ContainerHeader, 'blocks'>, blocks:
   for (const b of blocks) {
     const d = b.data;
     if (d instanceof Float32Array) {
-      for (let i = 0; i < d.length; i++, o += 4) dv.setFloat32(o, d[i]!, true);
+      if (LITTLE_ENDIAN) {
+        out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), o);
+        o += d.byteLength;
+      } else for (let i = 0; i < d.length; i++, o += 4) dv.setFloat32(o, d[i]!, true);
     } else {
       out.set(d, o);
       o += padded(d);
@@ -100,8 +105,15 @@ export function decodeContainer(bytes: Uint8Array): Decoded {
     const size = b.type === 'f32' ? 4 * b.length : Math.ceil(b.length / 4) * 4;
     if (o + size > end) bad(`block "${b.name}" runs past the end of the file`);
     if (b.type === 'f32') {
-      const d = new Float32Array(b.length);
-      for (let i = 0; i < b.length; i++, o += 4) d[i] = dv.getFloat32(o, true);
+      let d: Float32Array;
+      if (LITTLE_ENDIAN) {
+        // One block copy (the file's f32 bytes are the platform's, bit for bit).
+        d = new Float32Array(bytes.buffer.slice(bytes.byteOffset + o, bytes.byteOffset + o + size));
+        o += size;
+      } else {
+        d = new Float32Array(b.length);
+        for (let i = 0; i < b.length; i++, o += 4) d[i] = dv.getFloat32(o, true);
+      }
       blocks.set(b.name, d);
     } else {
       blocks.set(b.name, bytes.slice(o, o + b.length));

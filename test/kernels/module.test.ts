@@ -66,3 +66,22 @@ function exportNames(b: Uint8Array): string[] {
   }
   return names;
 }
+
+describe('base64 decoding of the inlined module', () => {
+  it('the portable decoder and the atob path give the same bytes', async () => {
+    const { decodeBase64Portable } = await import('../../src/kernels/loader.js');
+    const a = decodeBase64(WASM_BASE64);
+    const b = decodeBase64Portable(WASM_BASE64);
+    expect(b.length).toBe(a.length);
+    expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
+    // and both equal Node's own decoder
+    expect(Buffer.from(a).equals(Buffer.from(WASM_BASE64, 'base64'))).toBe(true);
+  });
+
+  it('the portable decoder handles padding', async () => {
+    const { decodeBase64Portable } = await import('../../src/kernels/loader.js');
+    expect(Array.from(decodeBase64Portable('TWE='))).toEqual([77, 97]); // "Ma"
+    expect(Array.from(decodeBase64Portable('TQ=='))).toEqual([77]); // "M"
+    expect(Array.from(decodeBase64Portable('TWFu'))).toEqual([77, 97, 110]); // "Man"
+  });
+});

@@ -3,7 +3,7 @@
 // 15 000 environment steps, on at least 4 of 5 seeds (issue 9). Evaluation: 10
 // episodes of h·tanh(μ(s)) after exactly 15 000 steps, seeds config.seed + 10^6 + k.
 // Measured when written (Node 20, this repo's machine): seeds 0–4 gave
-// −168.5, −182.2, −173.6, −160.9, −137.6; about 15–35 s per seed.
+// −167.2, −186.1, −172.9, −157.3, −137.1; about 10–15 s per seed (two test files in parallel).
 import { describe, expect, it } from 'vitest';
 import { SAC } from '../../src/agents/sac.js';
 import { makeEnv } from '../../src/envs/make.js';

@@ -3,7 +3,7 @@
 // 15 000 environment steps, on at least 4 of 5 seeds (issue 9). Evaluation: 10
 // episodes of π(s) after exactly 15 000 steps, seeds config.seed + 10^6 + k.
 // Measured when written (Node 20, this repo's machine): seeds 0–4 gave
-// −172.8, −191.3, −178.8, −160.7, −138.7; about 20–30 s per seed.
+// −177.3, −182.8, −172.4, −159.3, −139.6; about 7–10 s per seed (two test files in parallel).
 import { describe, expect, it } from 'vitest';
 import { TD3 } from '../../src/agents/td3.js';
 import { makeEnv } from '../../src/envs/make.js';
