@@ -188,7 +188,7 @@ export function restoreFull(agent: DDPG, c: DecodedCheckpoint): void {
 }
 
 export function checkLoop(l: LoopState): LoopState {
-  const ints = [l?.steps, l?.episodes, l?.updates, l?.epLen, l?.epUpdates];
+  const ints = [l?.steps, l?.episodes, l?.updates, l?.epLen, l?.epUpdates, l?.epActorUpdates];
   if (!ints.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) {
     throw new Error('ddpg-wasm checkpoint refused: malformed loop counters');
   }

@@ -84,7 +84,7 @@ export function actionBound(env: Env): number {
   for (let i = 0; i < high.length; i++) {
     if (high[i] !== h || low[i] !== -h || !(h > 0 && Number.isFinite(h))) {
       throw new RangeError(
-        `DDPG needs a symmetric action space [−h, h] with the same finite h > 0 in every dimension (the actor outputs tanh × h); ` +
+        `This agent needs a symmetric action space [−h, h] with the same finite h > 0 in every dimension (the actor outputs tanh × h); ` +
           `${env.id} has low=[${Array.from(low).join(', ')}] high=[${Array.from(high).join(', ')}]. Rescale the actions in a wrapper env.`);
     }
   }

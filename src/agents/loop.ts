@@ -94,6 +94,8 @@ export interface LoopState {
   readonly epUpdates: number;
   readonly epCriticLoss: number;
   readonly epActorLoss: number;
+  /** Updates of this episode that ran an actor step (TD3 delays them). */
+  readonly epActorUpdates: number;
   readonly epQ: number;
 }
 
@@ -115,6 +117,7 @@ export class RunLoop {
   private epUpdates = 0;
   private epCritic = 0;
   private epActor = 0;
+  private epActorN = 0;
   private epQ = 0;
   private readonly action: Float32Array;
   private readonly stepRecord: StepRecord = { step: 0, reward: 0, terminated: false, truncated: false, update: null };
@@ -176,7 +179,11 @@ export class RunLoop {
       this.updates++;
       this.epUpdates++;
       this.epCritic += stats.criticLoss;
-      this.epActor += stats.actorLoss;
+      // TD3 runs its actor step only every policyDelay updates (NaN otherwise).
+      if (Number.isFinite(stats.actorLoss)) {
+        this.epActor += stats.actorLoss;
+        this.epActorN++;
+      }
       this.epQ += stats.qMean;
     }
     return stats;
@@ -193,6 +200,7 @@ export class RunLoop {
     this.epUpdates = 0;
     this.epCritic = 0;
     this.epActor = 0;
+    this.epActorN = 0;
     this.epQ = 0;
   }
 
@@ -217,7 +225,7 @@ export class RunLoop {
       'rollout/ep_return': this.epReturn,
       'rollout/ep_len': this.epLen,
       'train/critic_loss': n > 0 ? this.epCritic / n : NaN,
-      'train/actor_loss': n > 0 ? this.epActor / n : NaN,
+      'train/actor_loss': this.epActorN > 0 ? this.epActor / this.epActorN : NaN,
       'train/q_mean': n > 0 ? this.epQ / n : NaN,
       'time/episodes': this.episodes + 1,
       'time/total_timesteps': this.steps,
@@ -260,7 +268,7 @@ export class RunLoop {
     return {
       steps: this.steps, episodes: this.episodes, updates: this.updates, started: this.started,
       obs: this.obs === null ? null : Array.from(this.obs), epReturn: this.epReturn, epLen: this.epLen,
-      epUpdates: this.epUpdates, epCriticLoss: this.epCritic, epActorLoss: this.epActor, epQ: this.epQ,
+      epUpdates: this.epUpdates, epCriticLoss: this.epCritic, epActorLoss: this.epActor, epActorUpdates: this.epActorN, epQ: this.epQ,
     };
   }
 
@@ -275,6 +283,7 @@ export class RunLoop {
     this.epUpdates = s.epUpdates;
     this.epCritic = s.epCriticLoss;
     this.epActor = s.epActorLoss;
+    this.epActorN = s.epActorUpdates;
     this.epQ = s.epQ;
   }
 }

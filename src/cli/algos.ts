@@ -1,10 +1,14 @@
 /**
  * The algorithm registry: `--algo NAME` → how to build, validate and load that
- * agent. Adding TD3 or SAC is one entry each (the same five members from the
- * agent's own module).
+ * agent: one entry per algorithm (the same five members from the agent's own
+ * module).
  */
 import { DDPG_PRESETS, resolveConfig, CONFIG_FIELDS } from '../agents/config.js';
 import { DDPG } from '../agents/ddpg.js';
+import { TD3 } from '../agents/td3.js';
+import { TD3_CONFIG_FIELDS, TD3_PRESETS, resolveTD3Config, type TD3Options } from '../agents/td3-config.js';
+import { SAC } from '../agents/sac.js';
+import { SAC_CONFIG_FIELDS, SAC_PRESETS, resolveSACConfig, type SACOptions } from '../agents/sac-config.js';
 import type { EvalRecord, LearnOptions } from '../agents/loop.js';
 import type { SaveKind } from '../agents/checkpoint.js';
 import type { Env } from '../envs/env.js';
@@ -43,6 +47,16 @@ export const ALGORITHMS: Readonly<Record<string, Algorithm>> = {
     presets: DDPG_PRESETS, fields: CONFIG_FIELDS,
     validate: (o) => void resolveConfig(o as DDPGOpts),
     create: (env, o) => new DDPG(env, o as DDPGOpts), load: (bytes, env) => DDPG.load(bytes, env),
+  },
+  td3: {
+    presets: TD3_PRESETS, fields: TD3_CONFIG_FIELDS,
+    validate: (o) => void resolveTD3Config(o as TD3Options),
+    create: (env, o) => new TD3(env, o as TD3Options), load: (bytes, env) => TD3.load(bytes, env),
+  },
+  sac: {
+    presets: SAC_PRESETS, fields: SAC_CONFIG_FIELDS,
+    validate: (o) => void resolveSACConfig(o as SACOptions),
+    create: (env, o) => new SAC(env, o as SACOptions), load: (bytes, env) => SAC.load(bytes, env),
   },
 };
 

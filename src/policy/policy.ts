@@ -52,7 +52,7 @@ export class Policy {
     this.net.setParams(params);
   }
 
-  /** Reads a 'policy' or 'full' checkpoint of any agent with an `actor` (DDPG, TD3). Requires init(). */
+  /** Reads a 'policy' or 'full' checkpoint of DDPG, TD3 or SAC (SAC files store its deterministic actor h·tanh(mean)). Requires init(). */
   static load(bytes: Uint8Array): Policy {
     const { header, blocks } = decodeContainer(bytes);
     const h = header as Header;

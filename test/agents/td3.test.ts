@@ -30,6 +30,16 @@ describe('TD3: configuration', () => {
     });
   });
 
+  it('averages the episode actor loss over the updates that ran an actor step (never NaN once one did)', async () => {
+    // SHORT_PENDULUM episodes; the first one already holds updates 1.. after the 20 warm-up steps,
+    // and update 1 has no actor step (t mod d ≠ 0): its NaN must not poison the average.
+    const agent = small(0);
+    const losses: number[] = [];
+    await agent.learn(SHORT_PENDULUM.maxEpisodeSteps * 2, { onEpisode: (r) => losses.push(r['train/actor_loss']) });
+    expect(losses.length).toBe(2);
+    expect(losses.every(Number.isFinite)).toBe(true);
+  });
+
   it('refuses an unknown field by name', () => {
     expect(() => resolveTD3Config({ policyDelai: 2 } as TD3Options)).toThrow(/unknown field "policyDelai"/);
   });
