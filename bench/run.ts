@@ -16,13 +16,14 @@ type Loader = () => Promise<{ default: Suite }>;
 // Loaded lazily, so `npm run bench -- gemm` imports only the GEMM suite.
 const SUITES: ReadonlyArray<readonly [string, Loader]> = [
   ['gemm', () => import('./gemm.bench.js')],
-  // ['env', () => import('./env.bench.js')],
+  ['env', () => import('./env.bench.js')],
   ['nn', () => import('./nn.bench.js')],
   ['ddpg', () => import('./ddpg.bench.js')],
   ['size', () => import('./size.bench.js')],
   ['latency', () => import('./latency.bench.js')],
   ['memory', () => import('./memory.bench.js')],
   ['td3sac', () => import('./td3sac.bench.js')],
+  ['fast', () => import('./fast.bench.js')],
 ];
 
 function machine(): string {
