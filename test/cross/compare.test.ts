@@ -3,7 +3,7 @@ import { compareResults, type RuntimeResult } from '../../scripts/cross/compare.
 
 const base: RuntimeResult = {
   runtime: 'node',
-  weightsHash: 'f5096ab3',
+  weightsHash: 'ca51f8ff',
   checkpointHash: 'b35664bb',
   actions: [-1.630579948425293, -1.7435420751571655],
   actionBits: ['bfd0b6d8', 'bfdf2c63'],
@@ -25,7 +25,7 @@ describe('compareResults (scripts/crosscheck.mjs)', () => {
   it('names the runtime and both hashes when the weights differ', () => {
     const r = compareResults([as('node'), as('deno'), as('firefox', { weightsHash: '00000000' }), as('bun')]);
     expect(r.ok).toBe(false);
-    expect(r.problems).toEqual(['firefox differs from node: weightsHash 00000000 ≠ f5096ab3']);
+    expect(r.problems).toEqual(['firefox differs from node: weightsHash 00000000 ≠ ca51f8ff']);
   });
 
   it('catches an evaluation action that differs in the last float32 bit only', () => {
