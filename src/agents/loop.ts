@@ -6,6 +6,7 @@
  * learn(a); learn(b) ≡ learn(a + b), and a saved run resumes mid-episode.
  */
 import type { Env, StepResult } from '../envs/env.js';
+import { ENV_IDS, makeEnv } from '../envs/make.js';
 import type { Rng } from '../rng.js';
 import type { ReplayBuffer } from '../rl/buffer.js';
 import type { ActionNoise } from './noise-factory.js';
@@ -138,7 +139,7 @@ export class RunLoop {
     checkLearnArgs(totalSteps, o);
     const a = this.agent, c = a.config, env = a.env;
     const evalEvery = o.evalEvery ?? 0;
-    const evalEnv = evalEvery > 0 ? (o.evalEnv ?? (await defaultEvalEnv(env))) : null;
+    const evalEnv = evalEvery > 0 ? (o.evalEnv ?? defaultEvalEnv(env)) : null;
     const end = this.steps + totalSteps, t0 = now(), s0 = this.steps;
     if (this.obs === null) this.beginEpisode();
     while (this.steps < end && !o.signal?.aborted) {
@@ -309,8 +310,7 @@ function checkStep(env: Env, step: number, res: StepResult, where = ''): void {
   }
 }
 
-async function defaultEvalEnv(env: Env): Promise<Env> {
-  const { makeEnv, ENV_IDS } = await import('../envs/make.js');
+function defaultEvalEnv(env: Env): Env {
   if (!(ENV_IDS as readonly string[]).includes(env.id)) {
     throw new RangeError(`learn: evalEvery > 0 needs options.evalEnv for the custom environment "${env.id}"`);
   }
