@@ -379,7 +379,9 @@ export function gemmEx(
     // the micro-kernel then streams 32 consecutive bytes per p instead of
     // touching a new cache line 4n bytes away (measured in bench/gemm.bench.ts).
     const bps = <usize>n << 2;
-    const pack = m >= 8 && n > 8;
+    // Pack only with room for the k×8 panel (the arena sizes the scratch for
+    // every GEMM the networks run; a caller with less still gets exact results).
+    const pack = m >= 8 && n > 8 && (<usize>k << 5) <= packBytes;
     if (m < 4) {
       for (; j + 32 <= n; j += 32) {
         let ai = a, ci = c + (<usize>j << 2);
@@ -399,6 +401,11 @@ export function gemmEx(
     // B is stored n×k: op(B)[p][j] = B[j][p]. Pack 8 (then 4) rows of B into a
     // k×8 panel so the same micro-kernel reads it with vector loads.
     const ldb = <usize>k << 2;
+    if ((<usize>k << 5) > packBytes) {
+      // No room to pack: one 4-row column kernel per output column (same sums, slower).
+      for (; j < n; j++) column(a, ars, aps, b + <usize>j * ldb, 4, m, k, c + (<usize>j << 2), ldc, j);
+      return;
+    }
     for (; j + 8 <= n; j += 8) {
       packTransposed(b + <usize>j * ldb, k, 8, packPtr);
       panel(8, a, ars, aps, packPtr, 32, m, k, c + (<usize>j << 2), ldc, j);

@@ -117,9 +117,12 @@ export class Network {
     this.inputGrad = spec.inputs.map((w, i) => (wantGrad[i] ? arena.alloc(`${name}.dInput${i}`, mb * w) : null));
     for (const L of layers) {
       L.out = arena.alloc(`${name}.${L.name}.out`, mb * L.units);
+      // The GEMM packs k×8 panels of B: forward Y = X·W has k = each source's
+      // width, dW = Xᵀ·dZ has k = batch, dX = dZ·Wᵀ has k = units.
+      arena.requireScratch(Math.max(...L.sources.map((s) => s.width)));
       if (this.trainable) {
         L.dOut = arena.alloc(`${name}.${L.name}.dOut`, mb * L.units);
-        arena.requireScratch(L.units); // dX = dZ·Wᵀ packs Wᵀ panels of k = units
+        arena.requireScratch(Math.max(L.units, mb));
       }
       L.reachesGradInput = L.sources.some((s) => (s.input >= 0 ? wantGrad[s.input]! : layers[s.layer]!.reachesGradInput));
     }
