@@ -13,7 +13,7 @@ export { TD3, td3Networks } from './agents/td3.js';
 export { TD3_PRESETS, resolveTD3Config, TD3_CONFIG_FIELDS, type TD3Config, type TD3Options, type TD3PresetName } from './agents/td3-config.js';
 export { SAC, sacNetworks, LOG_STD_MIN, LOG_STD_MAX } from './agents/sac.js';
 export { SAC_PRESETS, resolveSACConfig, SAC_CONFIG_FIELDS, type SACConfig, type SACOptions, type SACPresetName } from './agents/sac-config.js';
-export { type LearnOptions, type EpisodeRecord, type EvalRecord, type StepRecord, type UpdateStats, EVAL_SEED_OFFSET } from './agents/loop.js';
+export { type LearnOptions, type EpisodeRecord, type EvalRecord, type StepRecord, type UpdateStats, EVAL_SEED_OFFSET, evalSeed } from './agents/loop.js';
 export { type SaveKind } from './agents/checkpoint.js';
 export { Policy } from './policy/policy.js';
 export { VERSION } from './version.js';

@@ -159,7 +159,9 @@ export function restoreFull(agent: DDPG, c: DecodedCheckpoint): void {
   const buffer = blocks.get('buffer');
   if (!(buffer instanceof Uint8Array)) throw new Error('ddpg-wasm checkpoint refused: the replay buffer block is missing');
   const s = h.state as FullState | undefined;
-  if (typeof s !== 'object' || s === null) throw new Error('ddpg-wasm checkpoint refused: the training state is missing');
+  if (typeof s !== 'object' || s === null || typeof s.rngs !== 'object' || s.rngs === null || typeof s.adam !== 'object' || s.adam === null) {
+    throw new Error('ddpg-wasm checkpoint refused: the training state is missing or malformed');
+  }
   // Validation that can throw happens on the fresh agent only (it is discarded on error).
   agent.buffer.restore(buffer);
   agent.rngs.replay.setState(s.rngs.replay);
@@ -170,7 +172,7 @@ export function restoreFull(agent: DDPG, c: DecodedCheckpoint): void {
   agent.criticOptim.setState(s.adam.critic);
   // Without an env snapshot (a custom env lacking getState) the episode in flight
   // cannot continue: the resumed run starts a new episode instead.
-  const loop = checkLoop(s.loop);
+  const loop = checkLoop(s.loop, agent.obsDim);
   agent.loop.setState(s.env === null ? { ...loop, obs: null } : loop);
   agent.actor.setParams(data.actor);
   agent.critic.setParams(data.critic);
@@ -187,14 +189,17 @@ export function restoreFull(agent: DDPG, c: DecodedCheckpoint): void {
   }
 }
 
-export function checkLoop(l: LoopState): LoopState {
-  const ints = [l?.steps, l?.episodes, l?.updates, l?.epLen, l?.epUpdates, l?.epActorUpdates];
-  if (!ints.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) {
-    throw new Error('ddpg-wasm checkpoint refused: malformed loop counters');
-  }
-  if (l.obs !== null && !(Array.isArray(l.obs) && l.obs.every(Number.isFinite))) {
-    throw new Error('ddpg-wasm checkpoint refused: malformed current observation');
-  }
+export function checkLoop(l: LoopState, obsDim: number): LoopState {
+  const refuse = (what: string): never => {
+    throw new Error(`ddpg-wasm checkpoint refused: malformed ${what} in the training state`);
+  };
+  if (typeof l !== 'object' || l === null) refuse('loop state');
+  const ints = [l.steps, l.episodes, l.updates, l.epLen, l.epUpdates, l.epActorUpdates];
+  if (!ints.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) refuse('loop counters');
+  if (typeof l.started !== 'boolean') refuse('"started" flag');
+  // Episode sums: finite numbers (the loss sums are 0 before the first update).
+  if (![l.epReturn, l.epCriticLoss, l.epActorLoss, l.epQ].every((v) => typeof v === 'number' && Number.isFinite(v))) refuse('episode sums');
+  if (l.obs !== null && !(Array.isArray(l.obs) && l.obs.length === obsDim && l.obs.every(Number.isFinite))) refuse('current observation');
   return l;
 }
 

@@ -100,8 +100,18 @@ export interface LoopState {
   readonly epQ: number;
 }
 
-/** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k. */
+/** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k (see evalSeed). */
 export const EVAL_SEED_OFFSET = 1_000_000;
+
+/**
+ * The reset seed of evaluation episode k: seed + EVAL_SEED_OFFSET + k, wrapped
+ * around below 2^53 so that every accepted seed works (the wrap only touches
+ * seeds within EVAL_SEED_OFFSET + k of 2^53 − 1).
+ */
+export function evalSeed(seed: number, k: number): number {
+  const room = Number.MAX_SAFE_INTEGER - EVAL_SEED_OFFSET - k;
+  return seed <= room ? seed + EVAL_SEED_OFFSET + k : seed - room - 1;
+}
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
@@ -121,10 +131,13 @@ export class RunLoop {
   private epActorN = 0;
   private epQ = 0;
   private readonly action: Float32Array;
+  /** The act() options of a training step, made once (no allocation per step). */
+  private readonly exploreOpts: { explore: boolean; out: Float32Array };
   private readonly stepRecord: StepRecord = { step: 0, reward: 0, terminated: false, truncated: false, update: null };
 
   constructor(private readonly agent: OffPolicyAgent) {
     this.action = new Float32Array(agent.actDim);
+    this.exploreOpts = { explore: true, out: this.action };
   }
 
   /** Current exploration-noise multiplier: linear from 1 to noiseFinalScale over noiseDecaySteps. */
@@ -146,7 +159,7 @@ export class RunLoop {
       const obs = this.obs!;
       // Alg. 1 line 8: a_t = μ(s_t) + 𝒩_t (uniform random before learningStarts)
       if (this.steps < c.learningStarts) this.randomAction();
-      else a.act(obs, { explore: true, out: this.action });
+      else a.act(obs, this.exploreOpts);
       // Alg. 1 line 9
       const res = env.step(this.action);
       checkStep(env, this.steps + 1, res);
@@ -156,13 +169,20 @@ export class RunLoop {
       this.epReturn += res.reward;
       this.epLen++;
       const stats = this.train();
-      if (o.onStep) this.emitStep(o.onStep, res, stats);
-      if (res.terminated || res.truncated) {
-        o.onEpisode?.(this.episodeRecord(t0, s0));
+      // Bookkeeping first, callbacks after: a checkpoint saved from a callback
+      // then holds the state the next step starts from (s_{t+1}, or the new
+      // episode's first observation) and resumes bit for bit.
+      const ended = res.terminated || res.truncated;
+      const record = ended ? this.episodeRecord(t0, s0) : null;
+      if (ended) {
         this.episodes++;
         this.beginEpisode();
-        await yieldToEventLoop();
       } else this.obs = res.obs;
+      if (o.onStep) this.emitStep(o.onStep, res, stats);
+      if (record !== null) {
+        o.onEpisode?.(record);
+        await yieldToEventLoop();
+      }
       if (evalEnv !== null && this.steps % evalEvery === 0) {
         o.onEval?.(this.evaluate(evalEnv, o.evalEpisodes ?? 10));
         await yieldToEventLoop();
@@ -241,9 +261,10 @@ export class RunLoop {
     const returns: number[] = [];
     let lenSum = 0;
     for (let k = 0; k < episodes; k++) {
-      let obs = env.reset(a.config.seed + EVAL_SEED_OFFSET + k);
+      let obs = env.reset(evalSeed(a.config.seed, k));
       let ret = 0;
-      for (let t = 1; ; t++) {
+      // The cap guards custom envs whose step() never reports truncation.
+      for (let t = 1; t <= env.maxEpisodeSteps; t++) {
         const res = env.step(a.act(obs, { out }));
         checkStep(env, t, res, `evaluation episode ${k + 1}, `);
         ret += res.reward;

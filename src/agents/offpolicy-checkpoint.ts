@@ -134,7 +134,7 @@ export function restoreAgent(p: CheckpointParts, c: DecodedCheckpoint): void {
     o.adam.setState(st);
   }
   p.extraState?.set(s.extra);
-  const loop = checkLoop(s.loop);
+  const loop = checkLoop(s.loop, p.env.observationSpace.shape[0]);
   p.loop.setState(s.env === null ? { ...loop, obs: null } : loop);
   p.nets.forEach((n, i) => n.net.setParams(params[i]!));
   const h = heapOf(p);

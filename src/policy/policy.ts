@@ -60,6 +60,12 @@ export class Policy {
     if (typeof h.env?.id !== 'string' || !h.actor) refuse('the file has no actor or environment description');
     const params = blocks.get('actor');
     if (!(params instanceof Float32Array)) return refuse('the actor block is missing');
+    // The actor must read exactly the observation and write exactly the action.
+    const spec = h.actor!.spec, obsDim = h.env!.observationSpace?.low?.length, actDim = h.env!.actionSpace?.low?.length;
+    const outWidth = spec?.layers?.[spec.layers.length - 1]?.units;
+    if (!Array.isArray(spec?.inputs) || spec.inputs.length !== 1 || spec.inputs[0] !== obsDim || outWidth !== actDim) {
+      refuse(`the actor (inputs ${JSON.stringify(spec?.inputs)}, output ${String(outWidth)}) does not match the spaces (obs ${String(obsDim)}, action ${String(actDim)})`);
+    }
     return new Policy({ env: h.env!, actor: h.actor!, algo: String(h.algo) }, params);
   }
 
