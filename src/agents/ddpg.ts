@@ -46,9 +46,9 @@ import { Rng } from '../rng.js';
 import { type DDPGConfig, type DDPGOptions, resolveConfig } from './config.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';
 import { createNoise, type ActionNoise } from './noise-factory.js';
-import { RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
+import { defaultEvalEnv, RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
 import { hashFloat32 } from '../nn/hash.js';
-import { type EnvInfo, envInfo, readCheckpoint, resolveEnv, restoreFull, saveDDPG, type SaveKind } from './checkpoint.js';
+import { type EnvInfo, readCheckpoint, resolveEnv, restoreFull, saveDDPG, type SaveKind } from './checkpoint.js';
 
 export interface ActOptions {
   /** Add exploration noise (training behaviour). Default false: the deterministic policy μ(s). */
@@ -246,7 +246,7 @@ export class DDPG {
   /** Runs the deterministic policy for `episodes` episodes (default 10) on `env` (default: a fresh instance). */
   async evaluate(episodes = 10, env?: Env): Promise<EvalRecord> {
     if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
-    const e = env ?? resolveEnv(envInfo(this.env), undefined);
+    const e = env ?? defaultEvalEnv(this.env, 'evaluate() needs an env argument');
     return this.loop.evaluate(e, episodes);
   }
 

@@ -331,9 +331,13 @@ function checkStep(env: Env, step: number, res: StepResult, where = ''): void {
   }
 }
 
-function defaultEvalEnv(env: Env): Env {
+/**
+ * A fresh instance of a built-in env for evaluation (same id and time limit);
+ * custom envs must pass their own (`what` names the option in the error).
+ */
+export function defaultEvalEnv(env: Env, what = 'learn: evalEvery > 0 needs options.evalEnv'): Env {
   if (!(ENV_IDS as readonly string[]).includes(env.id)) {
-    throw new RangeError(`learn: evalEvery > 0 needs options.evalEnv for the custom environment "${env.id}"`);
+    throw new RangeError(`${what} for the custom environment "${env.id}"`);
   }
   // Same time limit as the training env, as DDPG.evaluate()'s default env.
   return makeEnv(env.id, { maxEpisodeSteps: env.maxEpisodeSteps });

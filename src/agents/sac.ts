@@ -57,7 +57,7 @@ import { Rng } from '../rng.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';
 import { actionBound, type ActOptions } from './ddpg.js';
 import { createNoise } from './noise-factory.js';
-import { RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
+import { defaultEvalEnv, RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
 import { hashFloat32 } from '../nn/hash.js';
 import { type EnvInfo, envInfo, type NetInfo, readCheckpoint, resolveEnv, type SaveKind } from './checkpoint.js';
 import { type CheckpointParts, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
@@ -153,6 +153,7 @@ export class SAC {
   readonly rngs: { readonly replay: Rng; readonly noise: Rng; readonly explore: Rng; readonly update: Rng };
   /** Training progress (environment steps, episodes, gradient updates) and the episode in flight. */
   readonly loop: RunLoop;
+  private readonly stats = { criticLoss: 0, actorLoss: 0, qMean: 0 };
   private readonly kernels: Kernels;
   private readonly temperature: Temperature;
   private readonly batch: {
@@ -308,7 +309,11 @@ export class SAC {
       throw new Error(`SAC.update: non-finite loss (critic ${criticLoss}, actor ${actorLoss}, α ${this.alpha}) at update ${this.critic1Optim.steps}; ` +
         'the learning rates may be too high or the rewards unbounded');
     }
-    return { criticLoss, actorLoss, qMean: qSum / N };
+    const st = this.stats; // reused: no allocation per update
+    st.criticLoss = criticLoss;
+    st.actorLoss = actorLoss;
+    st.qMean = qSum / N;
+    return st;
   }
 
   /**
@@ -346,7 +351,7 @@ export class SAC {
   /** Runs the deterministic policy h·tanh(μ(s)) for `episodes` episodes (default 10) on `env` (default: a fresh instance). */
   async evaluate(episodes = 10, env?: Env): Promise<EvalRecord> {
     if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
-    return this.loop.evaluate(env ?? resolveEnv(envInfo(this.env), undefined), episodes);
+    return this.loop.evaluate(env ?? defaultEvalEnv(this.env, 'evaluate() needs an env argument'), episodes);
   }
 
   /**

@@ -53,9 +53,9 @@ import { Rng } from '../rng.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';
 import { actionBound, type ActOptions } from './ddpg.js';
 import { createNoise, type ActionNoise } from './noise-factory.js';
-import { RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
+import { defaultEvalEnv, RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
 import { hashFloat32 } from '../nn/hash.js';
-import { type EnvInfo, envInfo, readCheckpoint, resolveEnv, type SaveKind } from './checkpoint.js';
+import { type EnvInfo, readCheckpoint, resolveEnv, type SaveKind } from './checkpoint.js';
 import { type CheckpointParts, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
 import { type TD3Config, type TD3Options, resolveTD3Config } from './td3-config.js';
 
@@ -94,6 +94,7 @@ export class TD3 {
   readonly rngs: { readonly replay: Rng; readonly noise: Rng; readonly explore: Rng; readonly smoothing: Rng };
   /** Training progress (environment steps, episodes, gradient updates) and the episode in flight. */
   readonly loop: RunLoop;
+  private readonly stats = { criticLoss: 0, actorLoss: 0, qMean: 0 };
   private readonly batch: { s: Block; a: Block; r: Block; s2: Block; d: Block; y: Block; aNext: Block; obs1: Block };
   private readonly views: ReplayBatch;
   private readonly obsView: Float32Array;
@@ -236,7 +237,11 @@ export class TD3 {
       throw new Error(`TD3.update: non-finite loss (critic ${criticLoss}, actor ${this.actorLoss}) at update ${this.critic1Optim.steps}; ` +
         'the learning rates may be too high or the rewards unbounded');
     }
-    return { criticLoss, actorLoss: this.actorLoss, qMean: qSum / N };
+    const st = this.stats; // reused: no allocation per update
+    st.criticLoss = criticLoss;
+    st.actorLoss = this.actorLoss;
+    st.qMean = qSum / N;
+    return st;
   }
 
   /** Algorithm 1's loop (lines 4–6) for `totalSteps` environment steps; see LearnOptions. */
@@ -247,7 +252,7 @@ export class TD3 {
   /** Runs the deterministic policy π(s) for `episodes` episodes (default 10) on `env` (default: a fresh instance). */
   async evaluate(episodes = 10, env?: Env): Promise<EvalRecord> {
     if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
-    return this.loop.evaluate(env ?? resolveEnv(envInfo(this.env), undefined), episodes);
+    return this.loop.evaluate(env ?? defaultEvalEnv(this.env, 'evaluate() needs an env argument'), episodes);
   }
 
   /**

@@ -142,7 +142,9 @@ export class RunDir {
  * previous resume from the same checkpoint).
  */
 export function metricsUpTo(lines: readonly MetricLine[], steps: number, episodes: number): MetricLine[] {
-  return lines.filter((l) => (l.type === 'episode' ? l['time/episodes'] <= episodes : l['time/total_timesteps'] <= steps));
+  // An interrupted session's closing evaluation is not part of the run: the
+  // resumed run writes its own at the end (an uninterrupted run has only that one).
+  return lines.filter((l) => (l.type === 'episode' ? l['time/episodes'] <= episodes : l['time/total_timesteps'] <= steps && l.final !== true));
 }
 
 /** `runs/<env>-<algo>-s<seed>-<YYYYMMDD-HHMMSS>` (local time), with -2, -3 … if taken. */

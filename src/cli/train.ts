@@ -146,7 +146,17 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   setup.dir.writeJson(FILES.run, runInfo(setup, 'running', setup.timing));
   progress.message(startLine(setup));
   if (f.bool('verbose')) progress.message(`config: ${JSON.stringify(setup.agent.config)}`);
+  let finishing = false;
+  let lateSignal = false;
   const onSignal = (sig: NodeJS.Signals): void => {
+    if (finishing) {
+      // Training already reached its target: let the final evaluation and the
+      // files complete (the run is not "interrupted"); a second signal quits now.
+      if (lateSignal) process.exit(SIGNAL_EXIT[sig] ?? 1);
+      lateSignal = true;
+      progress.message(`${sig}: training is done, finishing the run files (again to quit now)`);
+      return;
+    }
     if (session.signal !== null) process.exit(SIGNAL_EXIT[sig] ?? 1); // second signal: quit without saving
     session.signal = sig;
     session.stop.abort();
@@ -156,6 +166,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   process.on('SIGTERM', onSignal);
   try {
     await session.run();
+    finishing = session.signal === null;
     const summary = await writeOutputs(setup, session);
     if (f.bool('json')) io.stdout.write(`${JSON.stringify(summary)}\n`);
     if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal)}\n`);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { DDPG } from '../../src/agents/ddpg.js';
 import { evalSeed, EVAL_SEED_OFFSET } from '../../src/agents/loop.js';
 import { makeEnv } from '../../src/envs/make.js';
-import { SHORT_PENDULUM, smallAgent } from './helpers.js';
+import { SHORT_PENDULUM, smallAgent, ToyEnv } from './helpers.js';
 
 const TOTAL = 160; // SHORT_PENDULUM episodes are 50 steps: 3 full episodes and a partial one
 
@@ -56,5 +56,13 @@ describe('evaluation seeds', () => {
     const agent = new DDPG(makeEnv('Pendulum-v1', { maxEpisodeSteps: 5 }), { seed: top, actorLayers: [4], criticStateLayers: [4], criticActionLayers: [4], criticLayers: [4] });
     const r = await agent.evaluate(2);
     expect(r['eval/returns'].length).toBe(2);
+  });
+});
+
+describe('evaluate() on a custom environment', () => {
+  it('asks for the env argument by name (not for load())', async () => {
+    const custom = new ToyEnv();
+    const agent = new DDPG(custom, { actorLayers: [4], criticStateLayers: [4], criticActionLayers: [4], criticLayers: [4] });
+    await expect(agent.evaluate(1)).rejects.toThrow(new RegExp(`evaluate\\(\\) needs an env argument for the custom environment "${custom.id}"`));
   });
 });

@@ -73,4 +73,10 @@ describe('--resume', () => {
       .filter((r) => r.type === 'episode').map((r) => r['time/episodes']);
     expect(eps).toEqual([1, 2, 3]);
   });
+
+  it('keeps the same evaluation records as the uninterrupted run (the stopped session\'s closing one is dropped)', () => {
+    const evals = (dir: string): unknown[] => metricsLines(dir).map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((r) => r.type === 'eval').map((r) => [r['time/total_timesteps'], r.final === true]);
+    expect(evals(join(base, 'stopped'))).toEqual(evals(join(base, 'straight')));
+  });
 });
