@@ -5,7 +5,8 @@
  * this machine has: Node, Deno, Bun (JavaScriptCore), Cloudflare's workerd,
  * headless Chromium and Firefox ESR (SpiderMonkey). Prints one line per runtime,
  * `<runtime> <version> <weightsHash>`, and exits non-zero if any two runs differ
- * (weights hash, full-checkpoint hash or the 20 evaluation actions, bit for bit),
+ * (DDPG weights hash, full-checkpoint hash, the 20 evaluation actions, and the
+ * TD3 and SAC weights hashes, bit for bit),
  * if a runtime that is present fails, or if fewer than four runtimes ran.
  *
  * Installs what is missing (CI machines reach npm and Debian only): deno, bun,
@@ -182,7 +183,7 @@ async function main() {
     }
   }
   for (const r of results) {
-    log(`${r.runtime}: ${r.seconds.toFixed(1)} s (training ${(r.trainMs / 1000).toFixed(1)} s), checkpoint ${r.checkpointHash}`);
+    log(`${r.runtime}: ${r.seconds.toFixed(1)} s (DDPG training ${(r.trainMs / 1000).toFixed(1)} s), checkpoint ${r.checkpointHash}, td3 ${r.td3Hash}, sac ${r.sacHash}`);
   }
   const { ok, problems } = compareResults(results);
   for (const p of problems) log(p);

@@ -6,11 +6,15 @@
  *
  * Trains DDPG (keras preset, seed 7) on Pendulum-v1 for 2 000 steps, then runs
  * the deterministic policy μ(s) for 20 steps on an evaluation env reset with a
- * fixed seed. Every number below is part of the contract of issue 8.
+ * fixed seed. Every number below is part of the contract of issue 8. Then TD3 and
+ * SAC (their default rltools presets, seed 7, OTHER_STEPS steps) so the check also
+ * covers target smoothing, Gaussian sampling and SAC's log-prob kernels.
  */
 export const SEED = 7;
 export const STEPS = 2000;
 export const EVAL_ACTIONS = 20;
+/** TD3/SAC steps: past their 100 random warm-up steps, about a second each in Node. */
+export const OTHER_STEPS = 600;
 /** Reset seed of the evaluation env (the first eval episode's seed: SEED + EVAL_SEED_OFFSET). */
 export const EVAL_RESET_SEED = SEED + 1_000_000;
 
@@ -26,7 +30,7 @@ function f32hex(x) {
  * @param {{ init?: unknown, steps?: number }} [options] `init`: what to pass to init() (default nothing); `steps`: override STEPS (debugging only)
  */
 export async function crosscheck(lib, options = {}) {
-  const { init, DDPG, makeEnv, fnv1a32, VERSION } = lib;
+  const { init, DDPG, TD3, SAC, makeEnv, fnv1a32, VERSION } = lib;
   const steps = options.steps ?? STEPS;
   await (options.init === undefined ? init() : init(options.init));
   const t0 = Date.now();
@@ -43,9 +47,18 @@ export async function crosscheck(lib, options = {}) {
     actions.push(a[0]);
     obs = evalEnv.step(a).obs;
   }
+  const other = async (Algo) => {
+    const a = new Algo(makeEnv('Pendulum-v1'), { seed: SEED });
+    await a.learn(options.steps ?? OTHER_STEPS);
+    return a.weightsHash();
+  };
+  const td3Hash = await other(TD3);
+  const sacHash = await other(SAC);
   return {
     library: VERSION,
     weightsHash: agent.weightsHash(),
+    td3Hash,
+    sacHash,
     // FNV-1a of the full checkpoint: also covers replay buffer, Adam moments, RNG and noise state, loop progress.
     checkpointHash: fnv1a32(agent.save()).toString(16).padStart(8, '0'),
     actions,

@@ -3,6 +3,8 @@ export interface RuntimeResult {
   readonly runtime: string;
   readonly weightsHash: string;
   readonly checkpointHash: string;
+  readonly td3Hash?: string;
+  readonly sacHash?: string;
   readonly actionBits: readonly string[];
   readonly actions: readonly number[];
   readonly returns: readonly number[];

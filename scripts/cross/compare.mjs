@@ -1,8 +1,8 @@
 /**
  * Compares the results of scripts/cross/check.mjs from several runtimes
  * (pure function, unit-tested in test/scripts/crosscheck-compare.test.ts).
- * Everything is compared bit for bit against the first result: the weights
- * hash, the full-checkpoint hash, the 20 evaluation actions (float32 bits) and
+ * Everything is compared bit for bit against the first result: the DDPG weights
+ * hash, the full-checkpoint hash, the TD3 and SAC weights hashes, the 20 evaluation actions (float32 bits) and
  * the training episode returns, and the first difference of each kind is named,
  * which is where a hunt for an engine-dependent operation starts.
  */
@@ -11,7 +11,7 @@
 export const MIN_RUNTIMES = 4;
 
 /**
- * @param {readonly { runtime: string, weightsHash: string, checkpointHash: string, actionBits: readonly string[], actions: readonly number[], returns: readonly number[] }[]} results
+ * @param {readonly { runtime: string, weightsHash: string, checkpointHash: string, td3Hash?: string, sacHash?: string, actionBits: readonly string[], actions: readonly number[], returns: readonly number[] }[]} results
  * @param {number} [minRuntimes]
  * @returns {{ ok: boolean, problems: string[] }}
  */
@@ -20,7 +20,7 @@ export function compareResults(results, minRuntimes = MIN_RUNTIMES) {
   const ref = results[0];
   for (const r of results.slice(1)) {
     const diffs = [];
-    for (const k of ['weightsHash', 'checkpointHash']) if (r[k] !== ref[k]) diffs.push(`${k} ${r[k]} ≠ ${ref[k]}`);
+    for (const k of ['weightsHash', 'checkpointHash', 'td3Hash', 'sacHash']) if (r[k] !== ref[k]) diffs.push(`${k} ${r[k]} ≠ ${ref[k]}`);
     const n = Math.max(r.actionBits.length, ref.actionBits.length);
     for (let i = 0; i < n; i++) {
       if (r.actionBits[i] !== ref.actionBits[i]) {

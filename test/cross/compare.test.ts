@@ -4,7 +4,9 @@ import { compareResults, type RuntimeResult } from '../../scripts/cross/compare.
 const base: RuntimeResult = {
   runtime: 'node',
   weightsHash: 'ca51f8ff',
-  checkpointHash: 'b35664bb',
+  checkpointHash: 'ef9fd268',
+  td3Hash: '1b2c3d4e',
+  sacHash: '5f6a7b8c',
   actions: [-1.630579948425293, -1.7435420751571655],
   actionBits: ['bfd0b6d8', 'bfdf2c63'],
   returns: [-1891.120601062349, -1596.0069802069936],
@@ -26,6 +28,11 @@ describe('compareResults (scripts/crosscheck.mjs)', () => {
     const r = compareResults([as('node'), as('deno'), as('firefox', { weightsHash: '00000000' }), as('bun')]);
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual(['firefox differs from node: weightsHash 00000000 ≠ ca51f8ff']);
+  });
+
+  it('names the algorithm when only the SAC weights differ', () => {
+    const r = compareResults([as('node'), as('deno'), as('bun'), as('workerd', { sacHash: '00000000' })]);
+    expect(r.problems).toEqual(['workerd differs from node: sacHash 00000000 ≠ 5f6a7b8c']);
   });
 
   it('catches an evaluation action that differs in the last float32 bit only', () => {
