@@ -1,24 +1,22 @@
 /**
- * DDPG save/load on the container format of container.ts. Two kinds:
+ * Checkpoint pieces shared by every agent: the environment and network
+ * descriptions written into headers, reading and checking a file's common part,
+ * picking the env to attach, and validating blocks and loop state. What a full
+ * checkpoint holds and how it is written and restored is in
+ * offpolicy-checkpoint.ts (DDPG, TD3 and SAC all go through it). Two kinds:
  *
- * - 'full': everything a run needs to continue bit-identically — the four
- *   networks, both Adam states, loop counters and the episode in flight, every
+ * - 'full': everything a run needs to continue bit-identically — networks,
+ *   targets, Adam states, loop counters and the episode in flight, every
  *   generator, the noise process, the replay buffer and the environment's
  *   snapshot. Train 5 000 steps, save, load, train 5 000 more ≡ train 10 000.
- * - 'policy': the actor and the spaces only (a few hundred KB less than full, and
- *   readable by the inference-only entry `ddpg-wasm/policy`).
+ * - 'policy': the deterministic policy and the spaces only, readable by the
+ *   inference-only entry `ddpg-wasm/policy`.
  */
-import type { Env, EnvSnapshot } from '../envs/env.js';
+import type { Env } from '../envs/env.js';
 import { ENV_IDS, makeEnv } from '../envs/make.js';
 import type { NetworkSpec, TensorLayout } from '../nn/index.js';
 import type { Network } from '../nn/network.js';
-import type { AdamState } from '../nn/adam.js';
-import type { NoiseState } from '../rl/noise.js';
-import type { RngState } from '../rng.js';
-import { VERSION } from '../version.js';
-import type { DDPGConfig } from './config.js';
-import { type BlockData, decodeContainer, encodeContainer } from './container.js';
-import type { DDPG } from './ddpg.js';
+import { type BlockData, decodeContainer } from './container.js';
 import type { LoopState } from './loop.js';
 
 export type SaveKind = 'full' | 'policy';
@@ -41,14 +39,6 @@ export interface NetInfo {
   readonly size: number;
 }
 
-interface FullState {
-  readonly loop: LoopState;
-  readonly rngs: Record<'replay' | 'noise' | 'explore', RngState>;
-  readonly noise: NoiseState;
-  readonly adam: Record<'actor' | 'critic', AdamState>;
-  readonly env: EnvSnapshot | null;
-}
-
 export function envInfo(env: Env): EnvInfo {
   return {
     id: env.id,
@@ -59,33 +49,6 @@ export function envInfo(env: Env): EnvInfo {
 }
 
 export const netInfo = (n: Network): NetInfo => ({ spec: n.spec, layout: n.layout, size: n.size });
-
-export function saveDDPG(agent: DDPG, kind: SaveKind): Uint8Array {
-  if (kind !== 'full' && kind !== 'policy') throw new RangeError(`save: kind must be 'full' or 'policy', got ${String(kind)}`);
-  const base = { format: 'ddpg-wasm', kind, library: VERSION, algo: 'ddpg', env: envInfo(agent.env), actor: netInfo(agent.actor) };
-  if (kind === 'policy') return encodeContainer(base, [{ name: 'actor', data: agent.actor.getParams() }]);
-  const state: FullState = {
-    loop: agent.loop.getState(),
-    rngs: { replay: agent.rngs.replay.getState(), noise: agent.rngs.noise.getState(), explore: agent.rngs.explore.getState() },
-    noise: agent.noise.getState(),
-    adam: { actor: agent.actorOptim.getState(), critic: agent.criticOptim.getState() },
-    env: agent.env.getState?.() ?? null,
-  };
-  const h = agent.actor.heap();
-  const moments = (b: { ptr: number; length: number }): Float32Array => h.slice(b.ptr >> 2, (b.ptr >> 2) + b.length);
-  const blocks: { name: string; data: BlockData }[] = [
-    { name: 'actor', data: agent.actor.getParams() },
-    { name: 'critic', data: agent.critic.getParams() },
-    { name: 'actorTarget', data: agent.actorTarget.getParams() },
-    { name: 'criticTarget', data: agent.criticTarget.getParams() },
-    { name: 'actor.adam.m', data: moments(agent.actorOptim.m) },
-    { name: 'actor.adam.v', data: moments(agent.actorOptim.v) },
-    { name: 'critic.adam.m', data: moments(agent.criticOptim.m) },
-    { name: 'critic.adam.v', data: moments(agent.criticOptim.v) },
-    { name: 'buffer', data: agent.buffer.save() },
-  ];
-  return encodeContainer({ ...base, critic: netInfo(agent.critic), config: agent.config, state }, blocks);
-}
 
 export interface DecodedCheckpoint {
   readonly kind: SaveKind;
@@ -101,6 +64,18 @@ export function readCheckpoint(bytes: Uint8Array, algo: string): DecodedCheckpoi
   if (h.algo !== algo) throw new Error(`ddpg-wasm checkpoint refused: it holds a ${String(h.algo)} agent, not ${algo}`);
   if (h.kind !== 'full' && h.kind !== 'policy') throw new Error(`ddpg-wasm checkpoint refused: unknown kind ${JSON.stringify(h.kind)}`);
   return { kind: h.kind, header: h, blocks };
+}
+
+/**
+ * The shared first half of every agent's static load(): decode a full checkpoint
+ * of `algo` (policy-only files are refused) and pick the env to attach.
+ */
+export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined): { readonly checkpoint: DecodedCheckpoint; readonly env: Env; readonly config: unknown } {
+  const checkpoint = readCheckpoint(bytes, algo);
+  if (checkpoint.kind !== 'full') {
+    throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
+  }
+  return { checkpoint, env: resolveEnv(checkpoint.header.env as EnvInfo, env), config: checkpoint.header.config };
 }
 
 /** The environment to attach: the caller's (checked against the file) or a fresh built-in one. */
@@ -140,55 +115,6 @@ export function sameNet(n: Network, info: unknown, name: string): void {
   }
 }
 
-/**
- * Fills a freshly built agent from a full checkpoint. Every block is validated
- * before the first write; the env snapshot (which touches the caller's env) is
- * applied last, after everything else succeeded.
- */
-export function restoreFull(agent: DDPG, c: DecodedCheckpoint): void {
-  const { header: h, blocks } = c;
-  sameNet(agent.actor, h.actor, 'actor');
-  sameNet(agent.critic, h.critic, 'critic');
-  const aN = agent.actor.size, cN = agent.critic.size;
-  const data = {
-    actor: f32Block(blocks, 'actor', aN), critic: f32Block(blocks, 'critic', cN),
-    actorTarget: f32Block(blocks, 'actorTarget', aN), criticTarget: f32Block(blocks, 'criticTarget', cN),
-    am: f32Block(blocks, 'actor.adam.m', aN), av: f32Block(blocks, 'actor.adam.v', aN),
-    cm: f32Block(blocks, 'critic.adam.m', cN), cv: f32Block(blocks, 'critic.adam.v', cN),
-  };
-  const buffer = blocks.get('buffer');
-  if (!(buffer instanceof Uint8Array)) throw new Error('ddpg-wasm checkpoint refused: the replay buffer block is missing');
-  const s = h.state as FullState | undefined;
-  if (typeof s !== 'object' || s === null || typeof s.rngs !== 'object' || s.rngs === null || typeof s.adam !== 'object' || s.adam === null) {
-    throw new Error('ddpg-wasm checkpoint refused: the training state is missing or malformed');
-  }
-  // Validation that can throw happens on the fresh agent only (it is discarded on error).
-  agent.buffer.restore(buffer);
-  agent.rngs.replay.setState(s.rngs.replay);
-  agent.rngs.noise.setState(s.rngs.noise);
-  agent.rngs.explore.setState(s.rngs.explore);
-  agent.noise.setState(s.noise);
-  agent.actorOptim.setState(s.adam.actor);
-  agent.criticOptim.setState(s.adam.critic);
-  // Without an env snapshot (a custom env lacking getState) the episode in flight
-  // cannot continue: the resumed run starts a new episode instead.
-  const loop = checkLoop(s.loop, agent.obsDim);
-  agent.loop.setState(s.env === null ? { ...loop, obs: null } : loop);
-  agent.actor.setParams(data.actor);
-  agent.critic.setParams(data.critic);
-  agent.actorTarget.setParams(data.actorTarget);
-  agent.criticTarget.setParams(data.criticTarget);
-  const heap = agent.actor.heap();
-  heap.set(data.am, agent.actorOptim.m.ptr >> 2);
-  heap.set(data.av, agent.actorOptim.v.ptr >> 2);
-  heap.set(data.cm, agent.criticOptim.m.ptr >> 2);
-  heap.set(data.cv, agent.criticOptim.v.ptr >> 2);
-  if (s.env !== null && s.loop.obs !== null) {
-    if (!agent.env.setState) throw new Error('ddpg-wasm checkpoint: the env has no setState(), so a mid-episode run cannot resume');
-    agent.env.setState(s.env);
-  }
-}
-
 export function checkLoop(l: LoopState, obsDim: number): LoopState {
   const refuse = (what: string): never => {
     throw new Error(`ddpg-wasm checkpoint refused: malformed ${what} in the training state`);
@@ -203,4 +129,3 @@ export function checkLoop(l: LoopState, obsDim: number): LoopState {
   return l;
 }
 
-export type { DDPGConfig };

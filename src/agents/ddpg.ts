@@ -45,10 +45,12 @@ import type { Env } from '../envs/env.js';
 import { Rng } from '../rng.js';
 import { type DDPGConfig, type DDPGOptions, resolveConfig } from './config.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';
+import { stageObservation, writeAction } from './act.js';
 import { createNoise, type ActionNoise } from './noise-factory.js';
-import { defaultEvalEnv, RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
-import { hashFloat32 } from '../nn/hash.js';
-import { type EnvInfo, readCheckpoint, resolveEnv, restoreFull, saveDDPG, type SaveKind } from './checkpoint.js';
+import { RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
+import { hashFloat32Hex } from '../nn/hash.js';
+import { openFull, type SaveKind } from './checkpoint.js';
+import { type CheckpointParts, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
 
 export interface ActOptions {
   /** Add exploration noise (training behaviour). Default false: the deterministic policy μ(s). */
@@ -166,30 +168,12 @@ export class DDPG {
    * policy()). Allocation-free when `out` is given.
    */
   act(obs: ArrayLike<number>, options: ActOptions = {}): Float32Array {
-    const o = this.obsDim, a = this.actDim;
-    if (obs?.length !== o) throw new RangeError(`DDPG.act: obs must have length ${o}, got ${String(obs?.length)}`);
-    const out = options.out ?? new Float32Array(a);
-    if (out.length !== a) throw new RangeError(`DDPG.act: out must have length ${a}, got ${out.length}`);
-    const x = this.obsView;
-    for (let i = 0; i < o; i++) {
-      const v = obs[i]!;
-      if (!Number.isFinite(v)) throw new RangeError(`DDPG.act: obs[${i}] is ${v} (must be finite)`);
-      x[i] = v;
-    }
-    const h = this.actor.heap();
+    const out = stageObservation('DDPG.act', obs, this.obsDim, this.obsView, 0, this.actDim, options.out);
     const y = this.actor.forward(1, this.batch.obs1.ptr) >> 2;
-    if (options.explore) {
-      this.noise.sample(this.rngs.noise, this.noiseOut, this.loop.noiseScale());
-      const hi = this.actBound;
-      for (let i = 0; i < a; i++) {
-        const v = h[y + i]! + this.noiseOut[i]!;
-        out[i] = v < -hi ? -hi : v > hi ? hi : v; // np.clip(μ(s) + 𝒩, low, high)
-      }
-    } else {
-      for (let i = 0; i < a; i++) out[i] = h[y + i]!;
-    }
-    return out;
+    const noise = options.explore ? this.noise.sample(this.rngs.noise, this.noiseOut, this.loop.noiseScale()) : null;
+    return writeAction(this.actor.heap(), y, out, noise, this.actBound);
   }
+
 
   /**
    * One gradient step of Algorithm 1 (lines 11–15) on a minibatch from the
@@ -245,10 +229,9 @@ export class DDPG {
 
   /** Runs the deterministic policy for `episodes` episodes (default 10) on `env` (default: a fresh instance). */
   async evaluate(episodes = 10, env?: Env): Promise<EvalRecord> {
-    if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
-    const e = env ?? defaultEvalEnv(this.env, 'evaluate() needs an env argument');
-    return this.loop.evaluate(e, episodes);
+    return this.loop.evaluateWith(episodes, env);
   }
+
 
   /**
    * Fingerprint of the parameters: FNV-1a 32 (src/nn/hash.ts) over the
@@ -258,12 +241,12 @@ export class DDPG {
    */
   weightsHash(): string {
     const blocks = [this.actor, this.critic, this.actorTarget, this.criticTarget].map((n) => n.getParams());
-    return hashFloat32(blocks).toString(16).padStart(8, '0');
+    return hashFloat32Hex(blocks);
   }
 
   /** Serialises the agent: 'full' (default; resumable training state) or 'policy' (actor only). */
   save(options: { kind?: SaveKind } = {}): Uint8Array {
-    return saveDDPG(this, options.kind ?? 'full');
+    return saveAgent(this.parts(), options.kind ?? 'full');
   }
 
   /**
@@ -273,17 +256,29 @@ export class DDPG {
    * policy-only files with a clear error, before touching anything.
    */
   static load(bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): DDPG {
-    const c = readCheckpoint(bytes, 'ddpg');
-    if (c.kind !== 'full') throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
-    const e = resolveEnv(c.header.env as EnvInfo, env);
-    const agent = new DDPG(e, { ...(c.header.config as DDPGConfig), ...(options.backend ? { backend: options.backend } : {}) });
-    restoreFull(agent, c);
+    const { checkpoint: c, env: e, config } = openFull(bytes, 'ddpg', env);
+    const agent = new DDPG(e, { ...(config as DDPGConfig), ...(options.backend ? { backend: options.backend } : {}) });
+    restoreAgent(agent.parts(), c);
     return agent;
   }
 
   /** Kernel backend in use. */
   get backend(): Backend {
     return this.actor.kernels.backend;
+  }
+
+  /** What a checkpoint holds (src/agents/offpolicy-checkpoint.ts). */
+  private parts(): CheckpointParts {
+    return {
+      algo: 'ddpg', env: this.env, config: this.config,
+      nets: [
+        { block: 'actor', net: this.actor }, { block: 'critic', net: this.critic },
+        { block: 'actorTarget', net: this.actorTarget }, { block: 'criticTarget', net: this.criticTarget },
+      ],
+      optims: [{ name: 'actor', adam: this.actorOptim }, { name: 'critic', adam: this.criticOptim }],
+      rngs: this.rngs, noise: this.noise, buffer: this.buffer, loop: this.loop,
+      policy: null, extraBlocks: [], extraState: null,
+    };
   }
 }
 

@@ -255,6 +255,12 @@ export class RunLoop {
     };
   }
 
+  /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. */
+  evaluateWith(episodes: number, env: Env | undefined): EvalRecord {
+    if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
+    return this.evaluate(env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument'), episodes);
+  }
+
   /** Runs the deterministic policy for `episodes` episodes on `env` (does not touch training streams). */
   evaluate(env: Env, episodes: number): EvalRecord {
     const a = this.agent, out = new Float32Array(a.actDim);
@@ -335,7 +341,7 @@ function checkStep(env: Env, step: number, res: StepResult, where = ''): void {
  * A fresh instance of a built-in env for evaluation (same id and time limit);
  * custom envs must pass their own (`what` names the option in the error).
  */
-export function defaultEvalEnv(env: Env, what = 'learn: evalEvery > 0 needs options.evalEnv'): Env {
+function defaultEvalEnv(env: Env, what = 'learn: evalEvery > 0 needs options.evalEnv'): Env {
   if (!(ENV_IDS as readonly string[]).includes(env.id)) {
     throw new RangeError(`${what} for the custom environment "${env.id}"`);
   }

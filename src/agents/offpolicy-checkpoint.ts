@@ -1,6 +1,6 @@
 /**
- * Save/load for TD3 and SAC on the container format of container.ts, beside
- * DDPG's checkpoint.ts (whose format is unchanged). Same two kinds:
+ * Save/load for every agent (DDPG, TD3, SAC) on the container format of
+ * container.ts; the shared checks live in checkpoint.ts. Two kinds:
  *
  * - 'full': every network, every Adam state, the loop and the episode in
  *   flight, every generator, the noise process, the replay buffer, the
@@ -10,7 +10,7 @@
  *
  * Both kinds carry the deterministic policy as the header's `actor` entry and
  * the `actor` block, which is what `Policy.load()` (ddpg-wasm/policy) reads:
- * for TD3 that is the actor μ itself; for SAC it is h·tanh(mean) cut out of the
+ * for DDPG and TD3 that is the actor μ itself; for SAC it is h·tanh(mean) cut out of the
  * Gaussian actor (see sac.ts), while the full Gaussian actor is stored under
  * its own block name.
  *
@@ -112,6 +112,10 @@ export function restoreAgent(p: CheckpointParts, c: DecodedCheckpoint): void {
   const { header: hd, blocks } = c;
   const nets = (hd.nets ?? {}) as Record<string, unknown>;
   for (const n of p.nets) sameNet(n.net, nets[n.block], n.block);
+  // The header's `actor` (what Policy.load reads) must describe this agent's policy too.
+  if (JSON.stringify(policyOf(p).info) !== JSON.stringify(hd.actor)) {
+    throw new Error('ddpg-wasm checkpoint refused: the actor layout in the file does not match its config');
+  }
   const params = p.nets.map((n) => f32Block(blocks, n.block, n.net.size));
   const moments = p.optims.map((o) => [f32Block(blocks, `${o.name}.adam.m`, o.adam.net.size), f32Block(blocks, `${o.name}.adam.v`, o.adam.net.size)] as const);
   const extras = p.extraBlocks.map((b) => f32Block(blocks, b.name, b.length));

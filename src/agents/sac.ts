@@ -56,10 +56,11 @@ import type { Env } from '../envs/env.js';
 import { Rng } from '../rng.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';
 import { actionBound, type ActOptions } from './ddpg.js';
+import { stageObservation } from './act.js';
 import { createNoise } from './noise-factory.js';
-import { defaultEvalEnv, RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
-import { hashFloat32 } from '../nn/hash.js';
-import { type EnvInfo, envInfo, type NetInfo, readCheckpoint, resolveEnv, type SaveKind } from './checkpoint.js';
+import { RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
+import { hashFloat32Hex } from '../nn/hash.js';
+import { type NetInfo, openFull, type SaveKind } from './checkpoint.js';
 import { type CheckpointParts, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
 import { type SACConfig, type SACOptions, resolveSACConfig } from './sac-config.js';
 import { td3Networks } from './td3.js';
@@ -233,16 +234,8 @@ export class SAC {
    * Allocation-free when `out` is given.
    */
   act(obs: ArrayLike<number>, options: ActOptions = {}): Float32Array {
-    const o = this.obsDim, a = this.actDim, B = this.batch;
-    if (obs?.length !== o) throw new RangeError(`SAC.act: obs must have length ${o}, got ${String(obs?.length)}`);
-    const out = options.out ?? new Float32Array(a);
-    if (out.length !== a) throw new RangeError(`SAC.act: out must have length ${a}, got ${out.length}`);
-    const x = this.obsView;
-    for (let i = 0; i < o; i++) {
-      const v = obs[i]!;
-      if (!Number.isFinite(v)) throw new RangeError(`SAC.act: obs[${i}] is ${v} (must be finite)`);
-      x[i] = v;
-    }
+    const a = this.actDim, B = this.batch;
+    const out = stageObservation('SAC.act', obs, this.obsDim, this.obsView, 0, a, options.out);
     const h = this.actor.heap(), K = this.kernels;
     const dist = this.actor.forward(1, B.obs1.ptr);
     if (options.explore) {
@@ -350,9 +343,9 @@ export class SAC {
 
   /** Runs the deterministic policy h·tanh(μ(s)) for `episodes` episodes (default 10) on `env` (default: a fresh instance). */
   async evaluate(episodes = 10, env?: Env): Promise<EvalRecord> {
-    if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
-    return this.loop.evaluate(env ?? defaultEvalEnv(this.env, 'evaluate() needs an env argument'), episodes);
+    return this.loop.evaluateWith(episodes, env);
   }
+
 
   /**
    * Fingerprint of the parameters: FNV-1a 32 (src/nn/hash.ts) over the
@@ -362,7 +355,7 @@ export class SAC {
   weightsHash(): string {
     const nets = [this.actor, this.critic1, this.critic2, this.critic1Target, this.critic2Target].map((n) => n.getParams());
     const logAlpha = new Float32Array([this.temperature.logAlpha(this.actor.heap())]);
-    return hashFloat32([...nets, logAlpha]).toString(16).padStart(8, '0');
+    return hashFloat32Hex([...nets, logAlpha]);
   }
 
   /**
@@ -403,10 +396,8 @@ export class SAC {
    * before anything is touched).
    */
   static load(bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): SAC {
-    const c = readCheckpoint(bytes, 'sac');
-    if (c.kind !== 'full') throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
-    const e = resolveEnv(c.header.env as EnvInfo, env);
-    const agent = new SAC(e, { ...(c.header.config as SACConfig), ...(options.backend ? { backend: options.backend } : {}) });
+    const { checkpoint: c, env: e, config } = openFull(bytes, 'sac', env);
+    const agent = new SAC(e, { ...(config as SACConfig), ...(options.backend ? { backend: options.backend } : {}) });
     restoreAgent(agent.parts(), c);
     return agent;
   }

@@ -52,10 +52,11 @@ import type { Env } from '../envs/env.js';
 import { Rng } from '../rng.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';
 import { actionBound, type ActOptions } from './ddpg.js';
+import { stageObservation, writeAction } from './act.js';
 import { createNoise, type ActionNoise } from './noise-factory.js';
-import { defaultEvalEnv, RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
-import { hashFloat32 } from '../nn/hash.js';
-import { type EnvInfo, readCheckpoint, resolveEnv, type SaveKind } from './checkpoint.js';
+import { RunLoop, type EvalRecord, type LearnOptions, type UpdateStats } from './loop.js';
+import { hashFloat32Hex } from '../nn/hash.js';
+import { openFull, type SaveKind } from './checkpoint.js';
 import { type CheckpointParts, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
 import { type TD3Config, type TD3Options, resolveTD3Config } from './td3-config.js';
 
@@ -158,30 +159,12 @@ export class TD3 {
    * `explore` clip(π(s) + ε, −h, h) (Alg. 1 line 5). Allocation-free when `out` is given.
    */
   act(obs: ArrayLike<number>, options: ActOptions = {}): Float32Array {
-    const o = this.obsDim, a = this.actDim;
-    if (obs?.length !== o) throw new RangeError(`TD3.act: obs must have length ${o}, got ${String(obs?.length)}`);
-    const out = options.out ?? new Float32Array(a);
-    if (out.length !== a) throw new RangeError(`TD3.act: out must have length ${a}, got ${out.length}`);
-    const x = this.obsView;
-    for (let i = 0; i < o; i++) {
-      const v = obs[i]!;
-      if (!Number.isFinite(v)) throw new RangeError(`TD3.act: obs[${i}] is ${v} (must be finite)`);
-      x[i] = v;
-    }
-    const h = this.actor.heap();
+    const out = stageObservation('TD3.act', obs, this.obsDim, this.obsView, 0, this.actDim, options.out);
     const y = this.actor.forward(1, this.batch.obs1.ptr) >> 2;
-    if (options.explore) {
-      this.noise.sample(this.rngs.noise, this.noiseOut, this.loop.noiseScale());
-      const hi = this.actBound;
-      for (let i = 0; i < a; i++) {
-        const v = h[y + i]! + this.noiseOut[i]!;
-        out[i] = v < -hi ? -hi : v > hi ? hi : v;
-      }
-    } else {
-      for (let i = 0; i < a; i++) out[i] = h[y + i]!;
-    }
-    return out;
+    const noise = options.explore ? this.noise.sample(this.rngs.noise, this.noiseOut, this.loop.noiseScale()) : null;
+    return writeAction(this.actor.heap(), y, out, noise, this.actBound);
   }
+
 
   /** One critic update of Algorithm 1 (lines 7–10), plus the delayed lines 11–17 every d-th call. */
   update(): UpdateStats {
@@ -251,9 +234,9 @@ export class TD3 {
 
   /** Runs the deterministic policy π(s) for `episodes` episodes (default 10) on `env` (default: a fresh instance). */
   async evaluate(episodes = 10, env?: Env): Promise<EvalRecord> {
-    if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
-    return this.loop.evaluate(env ?? defaultEvalEnv(this.env, 'evaluate() needs an env argument'), episodes);
+    return this.loop.evaluateWith(episodes, env);
   }
+
 
   /**
    * Fingerprint of the parameters: FNV-1a 32 (src/nn/hash.ts) over the
@@ -262,7 +245,7 @@ export class TD3 {
    */
   weightsHash(): string {
     const nets = [this.actor, this.critic1, this.critic2, this.actorTarget, this.critic1Target, this.critic2Target];
-    return hashFloat32(nets.map((n) => n.getParams())).toString(16).padStart(8, '0');
+    return hashFloat32Hex(nets.map((n) => n.getParams()));
   }
 
   /** Serialises the agent: 'full' (default; resumable training state) or 'policy' (π only, readable by Policy.load). */
@@ -276,10 +259,8 @@ export class TD3 {
    * before anything is touched).
    */
   static load(bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): TD3 {
-    const c = readCheckpoint(bytes, 'td3');
-    if (c.kind !== 'full') throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
-    const e = resolveEnv(c.header.env as EnvInfo, env);
-    const agent = new TD3(e, { ...(c.header.config as TD3Config), ...(options.backend ? { backend: options.backend } : {}) });
+    const { checkpoint: c, env: e, config } = openFull(bytes, 'td3', env);
+    const agent = new TD3(e, { ...(config as TD3Config), ...(options.backend ? { backend: options.backend } : {}) });
     restoreAgent(agent.parts(), c);
     return agent;
   }

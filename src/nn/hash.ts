@@ -25,3 +25,8 @@ export function hashFloat32(blocks: readonly Float32Array[], seed = 0x811c9dc5):
   }
   return h;
 }
+
+/** hashFloat32 as 8 lowercase hex digits: the format of every agent's weightsHash(). */
+export function hashFloat32Hex(blocks: readonly Float32Array[]): string {
+  return hashFloat32(blocks).toString(16).padStart(8, '0');
+}

@@ -7,6 +7,7 @@
 import { Arena, type Block } from '../kernels/arena.js';
 import { createWasmKernels } from '../kernels/wasm.js';
 import { decodeContainer } from '../agents/container.js';
+import { stageObservation, writeAction } from '../agents/act.js';
 import { Network } from '../nn/network.js';
 import type { NetworkSpec } from '../nn/spec.js';
 import type { TensorLayout } from '../nn/network.js';
@@ -71,18 +72,9 @@ export class Policy {
 
   /** μ(s) in environment units. Allocation-free when `out` (length actDim) is given. */
   act(obs: ArrayLike<number>, out?: Float32Array): Float32Array {
-    const o = this.obsDim, a = this.actDim;
-    if (obs?.length !== o) throw new RangeError(`Policy.act: obs must have length ${o}, got ${String(obs?.length)}`);
-    const dst = out ?? new Float32Array(a);
-    if (dst.length !== a) throw new RangeError(`Policy.act: out must have length ${a}, got ${dst.length}`);
-    const h = this.net.heap(), x = this.input.ptr >> 2;
-    for (let i = 0; i < o; i++) {
-      const v = obs[i]!;
-      if (!Number.isFinite(v)) throw new RangeError(`Policy.act: obs[${i}] is ${v} (must be finite)`);
-      h[x + i] = v;
-    }
-    const y = this.net.forward(1, this.input.ptr) >> 2;
-    for (let i = 0; i < a; i++) dst[i] = h[y + i]!;
-    return dst;
+    const h = this.net.heap();
+    const dst = stageObservation('Policy.act', obs, this.obsDim, h, this.input.ptr >> 2, this.actDim, out);
+    return writeAction(h, this.net.forward(1, this.input.ptr) >> 2, dst, null, 0);
   }
+
 }

@@ -4,7 +4,7 @@ import { compareResults, type RuntimeResult } from '../../scripts/cross/compare.
 const base: RuntimeResult = {
   runtime: 'node',
   weightsHash: 'ca51f8ff',
-  checkpointHash: 'ef9fd268',
+  checkpointHash: 'c67f66a6',
   td3Hash: '1b2c3d4e',
   sacHash: '5f6a7b8c',
   actions: [-1.630579948425293, -1.7435420751571655],

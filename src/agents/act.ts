@@ -1,0 +1,39 @@
+/**
+ * The steps every `act()` shares (DDPG, TD3, SAC and the inference-only Policy):
+ * validating the observation and the caller's output buffer, staging the
+ * observation into the actor's input block, and the notebook's exploration rule.
+ */
+
+/**
+ * Checks `obs` (length obsDim, all finite) and `out` (length actDim), copies obs
+ * into dst[at … at + obsDim) and returns the array the action goes to (`out`, or
+ * a new one). `who` prefixes the errors, e.g. 'DDPG.act'.
+ */
+export function stageObservation(who: string, obs: ArrayLike<number>, obsDim: number, dst: Float32Array, at: number,
+                                 actDim: number, out: Float32Array | undefined): Float32Array {
+  if (obs?.length !== obsDim) throw new RangeError(`${who}: obs must have length ${obsDim}, got ${String(obs?.length)}`);
+  const res = out ?? new Float32Array(actDim);
+  if (res.length !== actDim) throw new RangeError(`${who}: out must have length ${actDim}, got ${res.length}`);
+  for (let i = 0; i < obsDim; i++) {
+    const v = obs[i]!;
+    if (!Number.isFinite(v)) throw new RangeError(`${who}: obs[${i}] is ${v} (must be finite)`);
+    dst[at + i] = v;
+  }
+  return res;
+}
+
+/**
+ * out = μ(s), read from h[y …], or with `noise` the notebook's policy():
+ * np.clip(μ(s) + 𝒩, −bound, bound).
+ */
+export function writeAction(h: Float32Array, y: number, out: Float32Array, noise: Float32Array | null, bound: number): Float32Array {
+  if (noise === null) {
+    for (let i = 0; i < out.length; i++) out[i] = h[y + i]!;
+    return out;
+  }
+  for (let i = 0; i < out.length; i++) {
+    const v = h[y + i]! + noise[i]!;
+    out[i] = v < -bound ? -bound : v > bound ? bound : v;
+  }
+  return out;
+}
