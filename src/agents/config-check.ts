@@ -1,5 +1,6 @@
 /**
- * Field checks shared by the TD3 and SAC configs (td3-config.ts, sac-config.ts):
+ * Field checks shared by the DDPG, TD3 and SAC configs (config.ts, td3-config.ts,
+ * sac-config.ts):
  * each check throws a RangeError naming the algorithm, the field, the value and
  * the allowed range, and a config is validated in one place, by `resolve`.
  */

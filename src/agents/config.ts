@@ -2,6 +2,7 @@
  * DDPG configuration: one interface, named frozen presets, validation in one
  * place. Names follow Stable-Baselines3 in camelCase.
  */
+import { type Check, checks, resolve } from './config-check.js';
 
 /** Exploration noise added to the actor's action during training. */
 export type ActionNoiseConfig =
@@ -129,37 +130,7 @@ const paper: DDPGConfig = Object.freeze({
 
 export const DDPG_PRESETS: Readonly<Record<PresetName, DDPGConfig>> = Object.freeze({ keras, paper });
 
-type Check = (v: unknown, field: string) => void;
-
-const fail = (field: string, v: unknown, range: string): never => {
-  throw new RangeError(`DDPG config: ${field} must be ${range}, got ${JSON.stringify(v) ?? String(v)}`);
-};
-const num = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Check => (v, f) => {
-  const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
-  if (!ok) fail(f, v, `a finite number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`);
-};
-const int = (lo: number, hi: number): Check => (v, f) => {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) fail(f, v, `an integer in [${lo}, ${hi}]`);
-};
-const widths = (minLen: number): Check => (v, f) => {
-  if (!Array.isArray(v) || v.length < minLen || v.length > 16) fail(f, v, `an array of ${minLen}–16 layer widths`);
-  (v as unknown[]).forEach((w, i) => int(1, 65536)(w, `${f}[${i}]`));
-};
-const oneOf = (...xs: readonly unknown[]): Check => (v, f) => {
-  if (!xs.includes(v)) fail(f, v, `one of ${xs.map((x) => JSON.stringify(x)).join(', ')}`);
-};
-
-function checkNoise(v: unknown, f: string): void {
-  const n = v as { type?: unknown; sigma?: unknown; theta?: unknown; dt?: unknown } | null;
-  if (typeof n !== 'object' || n === null) return fail(f, v, "an object { type: 'ou' | 'gaussian' | 'none', … }");
-  oneOf('ou', 'gaussian', 'none')(n.type, `${f}.type`);
-  if (n.type === 'none') return;
-  num(0, 1e6, false, false)(n.sigma, `${f}.sigma`);
-  if (n.type === 'ou') {
-    num(0, 1e6, false, false)(n.theta, `${f}.theta`);
-    num(0, 1e6, true, false)(n.dt, `${f}.dt`);
-  }
-}
+const { num, int, widths, oneOf, noise: checkNoise } = checks('DDPG');
 
 /** Field → check; the single place where a config is validated. */
 const SCHEMA: Record<keyof DDPGConfig, Check> = {
@@ -194,15 +165,5 @@ export type DDPGOptions = Partial<DDPGConfig> & { readonly preset?: PresetName }
 
 /** Resolves preset + overrides into a frozen, validated config (throws naming the field). */
 export function resolveConfig(options: DDPGOptions = {}): DDPGConfig {
-  if (typeof options !== 'object' || options === null) throw new TypeError('DDPG options must be an object');
-  const { preset = 'keras', ...overrides } = options;
-  oneOf('keras', 'paper')(preset, 'preset');
-  for (const k of Object.keys(overrides)) {
-    if (!(k in SCHEMA)) {
-      throw new RangeError(`DDPG config: unknown field "${k}" (known: ${CONFIG_FIELDS.join(', ')})`);
-    }
-  }
-  const merged = { ...DDPG_PRESETS[preset], ...overrides } as DDPGConfig;
-  for (const k of CONFIG_FIELDS) SCHEMA[k](merged[k], k);
-  return Object.freeze(merged);
+  return resolve('DDPG', DDPG_PRESETS, 'keras', SCHEMA, options);
 }
