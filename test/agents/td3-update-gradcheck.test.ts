@@ -13,9 +13,10 @@ import type { Network } from '../../src/nn/network.js';
 import type { ReplayBatch } from '../../src/rl/buffer.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { Rng } from '../../src/rng.js';
-import { paramIndices, shadowForward } from '../nn/helpers.js';
+import { centralDifferences, paramIndices, relError, shadowForward } from '../nn/helpers.js';
 
 const H = 1e-6;
+const fd = (f: (t: Float64Array) => number, theta: Float64Array, idx: readonly number[]): Float64Array => centralDifferences(f, theta, idx, H);
 /** policyDelay 1 so the first update also runs the actor step (the delay itself is tested in td3.test.ts). */
 const TINY = { actorLayers: [8], criticLayers: [8], batchSize: 4, bufferSize: 64, policyDelay: 1 } as const;
 const N = TINY.batchSize;
@@ -97,23 +98,7 @@ function actorLoss(r: Rig): (theta: F64) => number {
   return (theta) => -q64(r.agent.critic1, r.after.critic1, r.batch.s, pi64(r.agent.actor, theta, r.batch.s)).reduce((s, x) => s + x, 0) / N;
 }
 
-function fd(f: (t: F64) => number, theta: F64, idx: readonly number[]): F64 {
-  const t = Float64Array.from(theta);
-  return Float64Array.from(idx, (i) => {
-    t[i] = theta[i]! + H;
-    const up = f(t);
-    t[i] = theta[i]! - H;
-    const down = f(t);
-    t[i] = theta[i]!;
-    return (up - down) / (2 * H);
-  });
-}
 
-function relError(analytic: Float32Array, idx: readonly number[], ref: F64): number {
-  const G = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  expect(G).toBeGreaterThan(0);
-  return idx.reduce((m, i, k) => Math.max(m, Math.abs(analytic[i]! - ref[k]!)), 0) / G;
-}
 
 describe('TD3.update(): gradients against float64 central differences', () => {
   const rig = setup(32);

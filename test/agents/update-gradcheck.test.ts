@@ -13,11 +13,12 @@ import type { Network } from '../../src/nn/network.js';
 import type { ReplayBatch } from '../../src/rl/buffer.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { Rng } from '../../src/rng.js';
-import { paramIndices, shadowForward } from '../nn/helpers.js';
+import { centralDifferences, paramIndices, relError, shadowForward } from '../nn/helpers.js';
 import { ToyEnv } from './helpers.js';
 
 /** Central-difference step (float64; see test/nn/gradcheck.test.ts for the error budget). */
 const H = 1e-6;
+const fd = (f: (t: Float64Array) => number, theta: Float64Array, idx: readonly number[]): Float64Array => centralDifferences(f, theta, idx, H);
 /** The tiny config of the brief: actor [8], critic [4]/[4]/[8], batch 4. */
 const TINY = { actorLayers: [8], criticStateLayers: [4], criticActionLayers: [4], criticLayers: [8], batchSize: 4, bufferSize: 64 } as const;
 const N = TINY.batchSize;
@@ -111,25 +112,7 @@ function actorLoss(r: Rig, criticTheta: Float64Array): (theta: Float64Array) => 
   };
 }
 
-/** Central differences of f at theta over the real parameters `idx`. */
-function fd(f: (t: Float64Array) => number, theta: Float64Array, idx: readonly number[]): Float64Array {
-  const t = Float64Array.from(theta);
-  return Float64Array.from(idx, (i) => {
-    t[i] = theta[i]! + H;
-    const up = f(t);
-    t[i] = theta[i]! - H;
-    const down = f(t);
-    t[i] = theta[i]!;
-    return (up - down) / (2 * H);
-  });
-}
 
-/** max |analytic − FD| / max |FD|. */
-function relError(analytic: Float32Array, idx: readonly number[], ref: Float64Array): number {
-  const G = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-  expect(G).toBeGreaterThan(0);
-  return idx.reduce((m, i, k) => Math.max(m, Math.abs(analytic[i]! - ref[k]!)), 0) / G;
-}
 
 describe('DDPG.update(): gradients against float64 central differences', () => {
   const rig = setup(11);

@@ -128,3 +128,26 @@ export function paramIndices(layout: Network['layout']): number[] {
   }
   return out;
 }
+
+/**
+ * Central differences (f(θ + h·e_i) − f(θ − h·e_i)) / 2h of a float64 function at
+ * θ, for the parameters `idx` (the agents' update() gradient checks).
+ */
+export function centralDifferences(f: (t: Float64Array) => number, theta: Float64Array, idx: readonly number[], h: number): Float64Array {
+  const t = Float64Array.from(theta);
+  return Float64Array.from(idx, (i) => {
+    t[i] = theta[i]! + h;
+    const up = f(t);
+    t[i] = theta[i]! - h;
+    const down = f(t);
+    t[i] = theta[i]!;
+    return (up - down) / (2 * h);
+  });
+}
+
+/** max_k |analytic[idx_k] − ref_k| / max |ref| (ref must not be all zero). */
+export function relError(analytic: Float32Array, idx: readonly number[], ref: Float64Array): number {
+  const G = ref.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  if (!(G > 0)) throw new Error('relError: the reference gradient is zero everywhere');
+  return idx.reduce((m, i, k) => Math.max(m, Math.abs(analytic[i]! - ref[k]!)), 0) / G;
+}
