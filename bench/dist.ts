@@ -28,7 +28,7 @@ let built: string | null = null;
 export function ensureDist(): string {
   if (built !== null) return built;
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  const copy = spawnSync(process.execPath, ['scripts/copy-wasm.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  const copy = spawnSync(process.execPath, ['scripts/finish-dist.mjs'], { cwd: ROOT, encoding: 'utf8' });
   if (copy.status !== 0 || !existsSync(join(ROOT, 'dist/index.js'))) {
     throw new Error(`could not build dist/: ${copy.stderr || tsc.stdout}`);
   }
