@@ -13,7 +13,7 @@
  *   inference-only entry `ddpg-wasm/policy`.
  */
 import type { Env } from '../envs/env.js';
-import { ENV_IDS, makeEnv } from '../envs/make.js';
+import { builtinEnvOptions, isEnvId, makeEnv } from '../envs/make.js';
 import type { NetworkSpec, TensorLayout } from '../nn/index.js';
 import type { Network } from '../nn/network.js';
 import { type BlockData, decodeContainer } from './container.js';
@@ -31,6 +31,8 @@ export interface EnvInfo {
   readonly observationSpace: SpaceJSON;
   readonly actionSpace: SpaceJSON;
   readonly maxEpisodeSteps: number;
+  /** A built-in env's options (`builtinEnvOptions`: Pendulum's g, the time limit); absent for custom envs. */
+  readonly options?: Readonly<Record<string, number>>;
 }
 
 export interface NetInfo {
@@ -40,11 +42,13 @@ export interface NetInfo {
 }
 
 export function envInfo(env: Env): EnvInfo {
+  const options = builtinEnvOptions(env);
   return {
     id: env.id,
     observationSpace: { low: Array.from(env.observationSpace.low), high: Array.from(env.observationSpace.high) },
     actionSpace: { low: Array.from(env.actionSpace.low), high: Array.from(env.actionSpace.high) },
     maxEpisodeSteps: env.maxEpisodeSteps,
+    ...(options === null ? {} : { options: { ...options } }),
   };
 }
 
@@ -78,13 +82,18 @@ export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined):
   return { checkpoint, env: resolveEnv(checkpoint.header.env as EnvInfo, env), config: checkpoint.header.config };
 }
 
-/** The environment to attach: the caller's (checked against the file) or a fresh built-in one. */
+/**
+ * The environment to attach: the caller's (checked against the file: id, spaces,
+ * time limit and a built-in env's physics options) or a fresh built-in one made
+ * with the stored options, so a run on Pendulum with g = 2 resumes on g = 2.
+ */
 export function resolveEnv(info: EnvInfo, env: Env | undefined): Env {
+  const options = checkEnvOptions(info);
   if (env === undefined) {
-    if (!(ENV_IDS as readonly string[]).includes(info.id)) {
+    if (!isEnvId(info.id)) {
       throw new Error(`ddpg-wasm checkpoint: pass the environment to load(); "${info.id}" is not a built-in id`);
     }
-    return makeEnv(info.id, { maxEpisodeSteps: info.maxEpisodeSteps });
+    return makeEnv(info.id, options ?? { maxEpisodeSteps: info.maxEpisodeSteps });
   }
   const got = envInfo(env);
   const same = JSON.stringify(got.observationSpace) === JSON.stringify(info.observationSpace) &&
@@ -95,7 +104,36 @@ export function resolveEnv(info: EnvInfo, env: Env | undefined): Env {
       `action ${info.actionSpace.low.length}, time limit ${info.maxEpisodeSteps}), not for the given env ${got.id} ` +
       `(obs ${got.observationSpace.low.length}, action ${got.actionSpace.low.length}, time limit ${got.maxEpisodeSteps})`);
   }
+  if (options !== null && got.options !== undefined && JSON.stringify(got.options) !== JSON.stringify(options)) {
+    throw new Error(`ddpg-wasm checkpoint refused: it was saved for ${info.id} with options ${JSON.stringify(options)}, ` +
+      `not for the given env's ${JSON.stringify(got.options)}`);
+  }
   return env;
+}
+
+/** The stored env options, checked (null when the file has none: a custom env). */
+function checkEnvOptions(info: EnvInfo): Readonly<Record<string, number>> | null {
+  const o: unknown = info.options;
+  if (o === undefined) return null;
+  const bad = (why: string): Error => new Error(`ddpg-wasm checkpoint refused: env.options${why}`);
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw bad(' must be an object');
+  if (!isEnvId(info.id)) throw bad(` given for "${info.id}", which is not a built-in env`);
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`.${k} must be a finite number, got ${JSON.stringify(v)}`);
+  }
+  const opts = o as Record<string, number>;
+  if (opts.maxEpisodeSteps !== info.maxEpisodeSteps) {
+    throw bad(`.maxEpisodeSteps (${String(opts.maxEpisodeSteps)}) differs from env.maxEpisodeSteps (${info.maxEpisodeSteps})`);
+  }
+  // The env's own constructor checks the values (e.g. Pendulum's g) and refuses unknown names.
+  try {
+    const probe = builtinEnvOptions(makeEnv(info.id, opts));
+    const unknown = Object.keys(opts).filter((k) => !(probe !== null && k in probe));
+    if (unknown.length > 0) throw new Error(`unknown option ${unknown.join(', ')} for ${info.id}`);
+  } catch (e) {
+    throw bad(` rejected: ${(e as Error).message}`);
+  }
+  return opts;
 }
 
 export function f32Block(blocks: ReadonlyMap<string, BlockData>, name: string, length: number): Float32Array {

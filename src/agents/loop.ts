@@ -6,7 +6,7 @@
  * learn(a); learn(b) ≡ learn(a + b), and a saved run resumes mid-episode.
  */
 import type { Env, StepResult } from '../envs/env.js';
-import { ENV_IDS, makeEnv } from '../envs/make.js';
+import { builtinEnvOptions, makeEnv } from '../envs/make.js';
 import type { Rng } from '../rng.js';
 import type { ReplayBuffer } from '../rl/buffer.js';
 import type { ActionNoise } from './noise-factory.js';
@@ -338,13 +338,12 @@ function checkStep(env: Env, step: number, res: StepResult, where = ''): void {
 }
 
 /**
- * A fresh instance of a built-in env for evaluation (same id and time limit);
- * custom envs must pass their own (`what` names the option in the error).
+ * A fresh instance of a built-in env for evaluation: same id, time limit and
+ * physics (e.g. Pendulum's g) as the training env, its own state. Custom envs
+ * must pass their own (`what` names the option in the error).
  */
 function defaultEvalEnv(env: Env, what = 'learn: evalEvery > 0 needs options.evalEnv'): Env {
-  if (!(ENV_IDS as readonly string[]).includes(env.id)) {
-    throw new RangeError(`${what} for the custom environment "${env.id}"`);
-  }
-  // Same time limit as the training env, as DDPG.evaluate()'s default env.
-  return makeEnv(env.id, { maxEpisodeSteps: env.maxEpisodeSteps });
+  const options = builtinEnvOptions(env);
+  if (options === null) throw new RangeError(`${what} for the custom environment "${env.id}"`);
+  return makeEnv(env.id, options);
 }

@@ -28,3 +28,13 @@ export function makeEnv(id: string, options: PendulumOptions | MountainCarOption
       throw new RangeError(`makeEnv: unknown environment id ${JSON.stringify(id)}; known: ${ENV_IDS.join(', ')}`);
   }
 }
+
+/**
+ * The options that rebuild a built-in `env` (`makeEnv(env.id, options)`: same
+ * physics and time limit, fresh state), or null for an environment of your own.
+ * Checkpoints store them, and learn()/evaluate() build their default evaluation
+ * env from them.
+ */
+export function builtinEnvOptions(env: Env): PendulumOptions | MountainCarOptions | null {
+  return env instanceof Pendulum || env instanceof MountainCarContinuous ? env.options : null;
+}

@@ -60,6 +60,11 @@ export class MountainCarContinuous extends EpisodicEnv {
     super(options, MAX_EPISODE_STEPS);
   }
 
+  /** The options of an identical environment (same time limit, its own fresh state): `makeEnv(env.id, env.options)`. */
+  get options(): MountainCarOptions {
+    return { maxEpisodeSteps: this.maxEpisodeSteps };
+  }
+
   /** Position along the x-axis (goal at 0.45). */
   get position(): number {
     return this.pos;

@@ -76,6 +76,15 @@ export class Pendulum extends EpisodicEnv {
     this.gravityTerm = (3 * g) / 2;
   }
 
+  /**
+   * The options of an identical environment (same physics and time limit, its
+   * own fresh state): `makeEnv(env.id, env.options)`. The default evaluation env
+   * of learn() and evaluate() is made this way.
+   */
+  get options(): PendulumOptions {
+    return { g: this.g, maxEpisodeSteps: this.maxEpisodeSteps };
+  }
+
   /** Angle in rad, 0 = upright, counter-clockwise positive, not wrapped. */
   get theta(): number {
     return this.th;

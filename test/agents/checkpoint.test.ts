@@ -80,6 +80,17 @@ describe('full checkpoint: resume ≡ never stopped', () => {
     expect(resumed.weightsHash()).toBe(straight.weightsHash());
   });
 
+  it('load without an env rebuilds the saved physics (Pendulum g = 2 stays 2)', async () => {
+    const a = smallAgent(3, {}, makeEnv('Pendulum-v1', { ...SHORT_PENDULUM, g: 2 }));
+    await a.learn(60);
+    const b = DDPG.load(a.save());
+    expect((b.env as Pendulum).g).toBe(2);
+    expect(b.env.maxEpisodeSteps).toBe(SHORT_PENDULUM.maxEpisodeSteps);
+    await a.learn(40);
+    await b.learn(40);
+    expect(b.weightsHash()).toBe(a.weightsHash());
+  });
+
   it('save → load → save reproduces the file byte for byte', () => {
     expect(firstByteDifference(DDPG.load(saved).save(), saved)).toBe(-1);
   });
@@ -247,6 +258,23 @@ describe('refusing broken files, the env left untouched', () => {
   it('a valid container whose env snapshot is malformed (the env is the last thing written)', () => {
     const bad = rewrite(good, (h) => { ((h.state as { env: { state: number[] } }).env).state = [1, 2, 3]; });
     expect(refused(bad)).toMatch(/setState/);
+  });
+
+  it("the wrong physics (a g = 2 Pendulum for a g = 10 file)", () => {
+    const g2 = makeEnv('Pendulum-v1', { ...SHORT_PENDULUM, g: 2 });
+    g2.reset(3);
+    expect(refused(good, g2)).toMatch(/saved for Pendulum-v1 with options \{"g":10,"maxEpisodeSteps":50\}, not for the given env's \{"g":2,"maxEpisodeSteps":50\}/);
+  });
+
+  it.each([
+    ['not an object', 7, /env\.options must be an object/],
+    ['a non-finite g', { g: null, maxEpisodeSteps: 50 }, /env\.options\.g must be a finite number, got null/],
+    ['a time limit differing from the env\'s', { g: 10, maxEpisodeSteps: 51 }, /env\.options\.maxEpisodeSteps \(51\) differs from env\.maxEpisodeSteps \(50\)/],
+    ['an option Pendulum does not have', { g: 10, maxEpisodeSteps: 50, mass: 2 }, /env\.options rejected: unknown option mass for Pendulum-v1/],
+  ])('a valid container whose env options are broken: %s', (_what, options, message) => {
+    const bad = rewrite(good, (h) => { (h.env as { options: unknown }).options = options; });
+    expect(refused(bad)).toMatch(message);
+    expect(() => DDPG.load(bad)).toThrow(message);
   });
 
   it('load() without an env for a custom environment id asks for the env', async () => {

@@ -279,6 +279,20 @@ describe('DDPG.learn: the training loop', () => {
     lens.push((await a.evaluate(1))['eval/mean_ep_len']);
     expect(lens).toEqual([50, 50]);
   });
+
+  it("evaluates on the training env's physics by default (Pendulum g), in evaluate() and in learn()", async () => {
+    const env = makeEnv('Pendulum-v1', { g: 2, maxEpisodeSteps: 50 });
+    expect(env.options).toEqual({ g: 2, maxEpisodeSteps: 50 });
+    const a = smallAgent(6, {}, env);
+    const inLearn: (readonly number[])[] = [];
+    await a.learn(50, { evalEvery: 50, evalEpisodes: 2, onEval: (r) => inLearn.push(r['eval/returns']) });
+    const byDefault = (await a.evaluate(2))['eval/returns'];
+    const sameG = (await a.evaluate(2, makeEnv('Pendulum-v1', { g: 2, maxEpisodeSteps: 50 })))['eval/returns'];
+    const otherG = (await a.evaluate(2, makeEnv('Pendulum-v1', { maxEpisodeSteps: 50 })))['eval/returns'];
+    expect(byDefault).toEqual(sameG);
+    expect(inLearn).toEqual([sameG]);
+    expect(otherG).not.toEqual(sameG);
+  });
 });
 
 describe('DDPG.learn: a misbehaving custom environment', () => {
