@@ -42,18 +42,20 @@ export class Adam {
   readonly net: Network;
   readonly m: Block;
   readonly v: Block;
-  lr: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
   readonly epsMode: 'keras' | 'pytorch';
   readonly weightDecay: number;
+  private readonly field: string;
+  private rate: number;
   private t = 0;
   private b1t = 1;
   private b2t = 1;
 
   constructor(arena: Arena, net: Network, options: AdamOptions, field = 'adam') {
-    this.lr = check(options.lr, `${field}.lr`, 0, Infinity, true, true);
+    this.field = field;
+    this.rate = check(options.lr, `${field}.lr`, 0, Infinity, true, true);
     this.beta1 = check(options.beta1 ?? 0.9, `${field}.beta1`, 0, 1, false, true);
     this.beta2 = check(options.beta2 ?? 0.999, `${field}.beta2`, 0, 1, false, true);
     this.eps = check(options.eps ?? 1e-7, `${field}.eps`, 0, Infinity, true, true);
@@ -65,6 +67,18 @@ export class Adam {
     this.net = net;
     this.m = arena.alloc(`${net.name}.adam.m`, net.size);
     this.v = arena.alloc(`${net.name}.adam.v`, net.size);
+  }
+
+  /**
+   * The learning rate. Settable (a schedule), with the constructor's check; a
+   * checkpoint stores the configured rate, not a changed one.
+   */
+  get lr(): number {
+    return this.rate;
+  }
+
+  set lr(v: number) {
+    this.rate = check(v, `${this.field}.lr`, 0, Infinity, true, true);
   }
 
   /** Steps taken so far. */

@@ -163,6 +163,15 @@ describe('Adam option validation', () => {
     expect(() => new Adam(arena, net, { lr: -1 }, 'actorOptimizer')).toThrow(/actorOptimizer\.lr/);
   });
 
+  it('lr is settable (a schedule) and a bad new value is refused, the old one kept', () => {
+    const { arena, net } = fresh();
+    const adam = new Adam(arena, net, { lr: 1e-3 }, 'criticOptimizer');
+    adam.lr = 5e-4;
+    expect(adam.lr).toBe(5e-4);
+    expect(() => { adam.lr = Number.NaN; }).toThrow(/criticOptimizer\.lr must be a finite number in \(0, Infinity\), got NaN/);
+    expect(adam.lr).toBe(5e-4);
+  });
+
   it('beta1 = 1 is a RangeError naming beta1 and [0, 1)', () => {
     const { arena, net } = fresh();
     expect(() => new Adam(arena, net, { lr: 1e-3, beta1: 1 })).toThrow(/adam\.beta1 must be a finite number in \[0, 1\)/);
