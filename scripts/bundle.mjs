@@ -482,7 +482,7 @@ function checkNotCaptured(checker, id, name, sf) {
     s.declarations?.some((d) => d.getSourceFile() === sf && !ts.isSourceFile(ts.getEnclosingBlockScopeContainer(d))));
   if (hit) {
     const line = sf.getLineAndCharacterOfPosition(id.getStart(sf)).line + 1;
-    fail(`dist/${sf.fileName}:${line}: renaming '${id.text}' to '${name}' would be captured by an inner declaration`);
+    fail(`dist/${toPosix(relative(DIST, sf.fileName))}:${line}: renaming '${id.text}' to '${name}' would be captured by an inner declaration of '${name}'; rename that one`);
   }
 }
 
@@ -522,7 +522,9 @@ function render(out, modules, bodies, R, nameIn) {
     if (clause.length > 0) lines.push(`import ${clause.join(', ')} from '${spec}';`);
   }
   for (const m of out.mods) {
-    lines.push(`// ${m.replace(/\.js$/, '.ts')}`, bodies.get(m));
+    const body = bodies.get(m);
+    lines.push(`// ${m.replace(/\.js$/, '.ts')}${body === '' ? ': re-exports only' : ''}`);
+    if (body !== '') lines.push(body);
     const ns = out.namespaces.get(m);
     if (ns !== undefined) {
       // A module namespace object: null prototype, sorted keys, Symbol.toStringTag 'Module', frozen.
