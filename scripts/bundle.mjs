@@ -243,7 +243,7 @@ function makeResolver(modules) {
   const resolveImport = (from, rec) => {
     if (rec.target === null) {
       const spec = rec.spec.startsWith('.') ? posix.normalize(posix.join(posix.dirname(from), rec.spec)) : rec.spec;
-      return { kind: 'ext', spec, imported: rec.imported, relative: rec.spec.startsWith('.') };
+      return { kind: 'ext', spec, imported: rec.imported };
     }
     if (rec.imported === '*') return { kind: 'ns', mod: rec.target };
     return resolveExport(rec.target, rec.imported) ?? fail(`dist/${from} imports '${rec.imported}' from dist/${rec.target}, which does not export it`);
@@ -372,14 +372,12 @@ function checkOutputCycles(outputs) {
   for (const o of outputs.keys()) visit(o, []);
 }
 
-function bundle() {
-  const { modules, checker, order } = loadGraph();
-  const R = makeResolver(modules);
-  const outputOf = assignOutputs(modules, order);
-  const scans = new Map(order.map((rel) => [rel, scanReferences(modules.get(rel), checker)]));
-  const ownerOf = (b) => (b.kind === 'ext' ? null : outputOf.get(b.mod));
-
-  // One naming scope per output file.
+/**
+ * One naming scope per output file. Top-level declarations keep their names in
+ * evaluation order; a later clash gets `$1`, `$2`…; no name may hide a global
+ * that some module of the file uses.
+ */
+function createOutputs(modules, order, outputOf, scans) {
   const outputs = new Map();
   for (const name of OUTPUT_ORDER) {
     const mods = order.filter((rel) => outputOf.get(rel) === name);
@@ -396,23 +394,34 @@ function bundle() {
       namespaces: new Map(), // rel → name of its namespace object (built after the module's body)
     });
   }
-  const pick = (out, base) => {
-    let n = base;
-    for (let i = 1; out.used.has(n) || out.reserved.has(n); i++) n = `${base}$${i}`;
-    out.used.add(n);
-    return n;
-  };
-  // Declarations keep their names in evaluation order; a later clash gets `$1`, `$2`….
   for (const out of outputs.values()) {
     for (const rel of out.mods) {
       for (const [name, id] of modules.get(rel).topLevel) {
-        const n = pick(out, name);
+        const n = pickName(out, name);
         // A class's name is visible (C.name, stack traces, error messages): never change it.
         if (n !== name && ts.isClassDeclaration(id.parent)) fail(`dist/${rel}: class ${name} clashes with another top-level name in dist/${out.name}; rename one`);
         out.names.set(keyOf({ kind: 'local', mod: rel, name }), n);
       }
     }
   }
+  return outputs;
+}
+
+function pickName(out, base) {
+  let n = base;
+  for (let i = 1; out.used.has(n) || out.reserved.has(n); i++) n = `${base}$${i}`;
+  out.used.add(n);
+  return n;
+}
+
+function bundle() {
+  const { modules, checker, order } = loadGraph();
+  const R = makeResolver(modules);
+  const outputOf = assignOutputs(modules, order);
+  const scans = new Map(order.map((rel) => [rel, scanReferences(modules.get(rel), checker)]));
+  const ownerOf = (b) => (b.kind === 'ext' ? null : outputOf.get(b.mod));
+
+  const outputs = createOutputs(modules, order, outputOf, scans);
 
   /** The name binding `b` has inside output `out`, adding an import when another file owns it. */
   const nameIn = (out, b) => {
@@ -421,7 +430,7 @@ function bundle() {
     const owner = ownerOf(b);
     let local;
     if (owner === out.name) { // a namespace object of one of this file's modules
-      local = pick(out, posix.basename(b.mod, '.js').replace(/[^A-Za-z0-9_$]/g, '_'));
+      local = pickName(out, posix.basename(b.mod, '.js').replace(/[^A-Za-z0-9_$]/g, '_'));
       out.namespaces.set(b.mod, local);
       out.names.set(key, local);
       for (const n of R.exportNames(b.mod)) nameIn(out, R.resolveExport(b.mod, n));
@@ -431,7 +440,7 @@ function bundle() {
     const exported = owner === null ? b.imported : exportFrom(outputs.get(owner), b);
     const table = out.importsFrom.get(from) ?? new Map();
     out.importsFrom.set(from, table);
-    local = table.get(exported) ?? pick(out, exported === 'default' || exported === '*' ? posix.basename(from).replace(/\W.*$/, '') : exported);
+    local = table.get(exported) ?? pickName(out, exported === 'default' || exported === '*' ? posix.basename(from).replace(/\W.*$/, '') : exported);
     table.set(exported, local);
     out.names.set(key, local);
     return local;
