@@ -2,7 +2,8 @@
  * The package as published, for the size, latency (cold start) and memory
  * suites: they measure dist/ (what `npm pack` ships), not src/.
  * `npm run bench` has just rebuilt build/kernels.wasm, so `ensureDist` compiles
- * src/ → dist/ and copies the wasm, the rest of `npm run build`.
+ * src/ → dist/, bundles it (scripts/bundle.mjs) and copies the wasm, the rest of
+ * `npm run build` but the .d.ts.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -28,6 +29,8 @@ let built: string | null = null;
 export function ensureDist(): string {
   if (built !== null) return built;
   const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  const bundle = spawnSync(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  if (bundle.status !== 0) throw new Error(`could not bundle dist/: ${bundle.stderr || tsc.stdout}`);
   const copy = spawnSync(process.execPath, ['scripts/finish-dist.mjs'], { cwd: ROOT, encoding: 'utf8' });
   if (copy.status !== 0 || !existsSync(join(ROOT, 'dist/index.js'))) {
     throw new Error(`could not build dist/: ${copy.stderr || tsc.stdout}`);
@@ -43,7 +46,8 @@ const IMPORT = /(?:^|[;\n}])\s*(?:import|export)\s(?!type\s)[^'"]*?from\s*['"](\
 /**
  * Every file an ESM entry pulls in through relative static imports (dynamic
  * `import()` excluded: a bundler splits those into lazy chunks), entry first.
- * Works on dist/*.js and on src/*.ts (where './x.js' names './x.ts').
+ * Works on dist/*.js (the entry and the dist/chunks/ files it imports) and on
+ * src/*.ts (where './x.js' names './x.ts').
  */
 export function importGraph(entry: string): string[] {
   const seen = new Set<string>();

@@ -2,8 +2,9 @@
  * Size of what users download (issue 7): the npm tarball (`npm pack --dry-run`,
  * whose `size` is the gzipped .tgz), and the inference-only entry
  * `ddpg-wasm/policy` as a bundler would ship it: the files dist/policy.js pulls
- * in, raw and gzip (node:zlib, level 9), and, when rolldown is installed (it
- * comes with vitest's vite), one minified bundle of them.
+ * in (itself and the dist/chunks/ files scripts/bundle.mjs made), raw and gzip
+ * (node:zlib, level 9), and, when rolldown is installed (it comes with vitest's
+ * vite), one minified bundle of them.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, existsSync } from 'node:fs';
@@ -85,7 +86,7 @@ export default async function run(): Promise<string> {
   for (const [n, f] of candidates) if (existsSync(join(ROOT, f))) entries.push(await entrySize(n, join(ROOT, f)));
 
   const wasm = readFileSync(join(ROOT, 'dist/kernels.wasm'));
-  const b64 = readFileSync(join(ROOT, 'dist/kernels/wasm-bytes.js'));
+  const b64 = readFileSync(join(ROOT, 'dist/chunks/wasm-bytes.js'));
   const policy = entries[0];
   if (policy === undefined) throw new Error('dist/policy.js is missing');
   const policyGz = policy.min?.gzip ?? policy.gzConcat;
@@ -96,9 +97,10 @@ export default async function run(): Promise<string> {
     const g = /wasm(-fast)?-bytes\.d\.ts$/.test(f.path) ? "dist/kernels/wasm*-bytes.d.ts (the base64 string as a literal type)" :
       f.path.endsWith('.d.ts') ? 'other type declarations (*.d.ts)' :
       f.path.endsWith('.wasm') ? 'dist/*.wasm' :
-      /wasm(-fast)?-bytes\.js$/.test(f.path) ? 'dist/kernels/wasm*-bytes.js (inlined base64 wasm)' :
-      f.path.startsWith('dist/cli/') ? 'dist/cli/*.js' :
-      f.path.endsWith('.js') ? 'other dist/**/*.js' : f.path;
+      /wasm(-fast)?-bytes\.js$/.test(f.path) ? 'dist/chunks/wasm-bytes.js (inlined base64 wasm)' :
+      f.path.startsWith('dist/cli/') ? 'dist/cli/main.js (the CLI)' :
+      f.path.startsWith('dist/chunks/') ? 'dist/chunks/{core,library}.js' :
+      f.path.endsWith('.js') ? 'dist/*.js (the four entries)' : f.path;
     const e = groups.get(g) ?? { raw: 0, gz: 0, n: 0 };
     e.raw += f.size;
     e.gz += gz(readFileSync(join(ROOT, f.path)));
@@ -120,7 +122,7 @@ export default async function run(): Promise<string> {
     table(['part of the tarball', 'files', 'raw KB', 'gzip KB (per file)'],
       [...groups].sort((a, b) => b[1].gz - a[1].gz).map(([g, e]) => [g, e.n, kb(e.raw), kb(e.gz)])),
     `The kernels: dist/kernels.wasm ${kb(wasm.length)} KB raw, ${kb(gz(wasm))} KB gzip; inlined as base64 in ` +
-      `dist/kernels/wasm-bytes.js ${kb(b64.length)} KB raw, ${kb(gz(b64))} KB gzip. ` +
+      `dist/chunks/wasm-bytes.js ${kb(b64.length)} KB raw, ${kb(gz(b64))} KB gzip. ` +
       `Files of ${policy.name}: ${policy.files.map(rel).join(', ')}.`,
   );
 }

@@ -1,0 +1,123 @@
+/**
+ * What scripts/bundle.mjs leaves in dist/ (issue 7: cold start and package size):
+ * the four entries with the export names of their src/ modules, three shared
+ * chunks, the CLI as one file, and nothing else; every module in exactly one
+ * output; one loader (one module state) for both entries.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import ts from 'typescript';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { importGraph, rel } from '../../bench/dist.js';
+import { ensureBuilt, ROOT } from '../cli/helpers.js';
+
+beforeAll(ensureBuilt, 180_000);
+
+const DIST = join(ROOT, 'dist');
+const ENTRIES = ['index', 'policy', 'workerd', 'policy-workerd'] as const;
+const CHUNKS = ['chunks/core.js', 'chunks/library.js', 'chunks/wasm-bytes.js'];
+
+interface Manifest { outputs: Record<string, string[]>; unreached: string[] }
+const manifest = (): Manifest => JSON.parse(readFileSync(join(ROOT, 'build/bundle-manifest.json'), 'utf8')) as Manifest;
+
+/** Files under `base` ending in `ext`, as posix paths relative to `base`. */
+function files(base: string, ext: string, dir = base): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = join(dir, d.name);
+    if (d.isDirectory()) return files(base, ext, p);
+    return d.name.endsWith(ext) ? [relative(base, p).split(sep).join('/')] : [];
+  });
+}
+
+/** Value export names of a src/ entry, from the checker (type-only exports left out: they are not in the JS). */
+function srcExports(entry: string): string[] {
+  const file = join(ROOT, 'src', `${entry}.ts`);
+  const program = ts.createProgram([file], { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, noEmit: true, skipLibCheck: true, types: [] });
+  const checker = program.getTypeChecker();
+  const sym = checker.getSymbolAtLocation(program.getSourceFile(file)!)!;
+  return checker.getExportsOfModule(sym)
+    .filter((s) => ((s.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(s) : s).flags & ts.SymbolFlags.Value) !== 0)
+    .map((s) => s.name).sort();
+}
+
+/** Export names of a bundled file: its one `export { … }` list (the bundler writes no other export form). */
+function distExports(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(join(DIST, file), 'utf8'), ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+  const names: string[] = [];
+  for (const s of sf.statements) {
+    if (ts.isExportDeclaration(s) && s.exportClause && ts.isNamedExports(s.exportClause) && !s.moduleSpecifier) {
+      names.push(...s.exportClause.elements.map((e) => e.name.text));
+    } else if (ts.isExportDeclaration(s) || ts.isExportAssignment(s) || (ts.canHaveModifiers(s) && ts.getModifiers(s)?.some((m) => m.kind === ts.SyntaxKind.ExportKeyword))) {
+      throw new Error(`${file}: unexpected export form at ${s.getText(sf).slice(0, 60)}`);
+    }
+  }
+  return names.sort();
+}
+
+/** Relative import specifiers of a bundled file. */
+const importsOf = (file: string): string[] =>
+  [...readFileSync(join(DIST, file), 'utf8').matchAll(/^import [^'"]*from '(\.[^']+)';$/gm)].map((m) => m[1]!);
+
+describe('the bundled dist/', () => {
+  it.each(ENTRIES)('dist/%s.js exports exactly the value exports of src/%s.ts', (entry) => {
+    expect(distExports(`${entry}.js`)).toEqual(srcExports(entry));
+  });
+
+  it('dist/index.js and dist/policy.js have those exports at run time too', async () => {
+    for (const entry of ['index', 'policy']) {
+      const dist = (await import(join(DIST, `${entry}.js`))) as object;
+      expect(Object.keys(dist)).toEqual(srcExports(entry)); // namespace keys are sorted, like srcExports
+    }
+  });
+
+  it('has no .js besides the entries, the chunks and cli/main.js', () => {
+    expect(files(DIST, '.js').sort()).toEqual([...CHUNKS, 'cli/main.js', ...ENTRIES.map((e) => `${e}.js`)].sort());
+  });
+
+  it('put every module of src/ into exactly one output file', () => {
+    const m = manifest();
+    const placed = Object.values(m.outputs).flat();
+    const modules = files(join(ROOT, 'src'), '.ts').filter((f) => !f.endsWith('.d.ts')).map((f) => f.replace(/\.ts$/, '.js'));
+    expect(m.unreached).toEqual([]);
+    expect(placed.length).toBe(new Set(placed).size);
+    expect([...placed].sort()).toEqual(modules.sort());
+    expect(m.outputs['chunks/core.js']).toContain('kernels/loader.js');
+    expect(m.outputs['chunks/wasm-bytes.js']).toEqual(['kernels/wasm-bytes.js']);
+    expect(m.outputs['cli/main.js']!.every((f) => f.startsWith('cli/'))).toBe(true);
+  });
+
+  it('keeps training code out of the policy entries: they reach only the core chunk (and the base64 one)', () => {
+    expect(importGraph(join(DIST, 'policy.js')).map(rel).sort()).toEqual(['dist/chunks/core.js', 'dist/chunks/wasm-bytes.js', 'dist/policy.js']);
+    expect(importGraph(join(DIST, 'policy-workerd.js')).map(rel).sort()).toEqual(['dist/chunks/core.js', 'dist/kernels.wasm', 'dist/policy-workerd.js']);
+    expect(importsOf('chunks/core.js')).toEqual([]);
+    expect(manifest().outputs['chunks/core.js']!.filter((f) => /^(rl|envs)\/|agents\/(ddpg|td3|sac|loop)\.js|nn\/adam\.js/.test(f))).toEqual([]);
+  });
+
+  it('lets the workerd entries import ./kernels.wasm as a module and never the base64', () => {
+    for (const e of ['workerd.js', 'policy-workerd.js']) {
+      expect(readFileSync(join(DIST, e), 'utf8')).toMatch(/^import kernels from '\.\/kernels\.wasm';$/m);
+      expect(importsOf(e)).not.toContain('./chunks/wasm-bytes.js');
+    }
+  });
+
+  it('builds the CLI as one file that imports library code from the chunks and keeps its shebang', () => {
+    const text = readFileSync(join(DIST, 'cli/main.js'), 'utf8');
+    expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(importsOf('cli/main.js').every((s) => s.startsWith('../chunks/') || s === '../index.js')).toBe(true);
+    // No second copy of a library class: those live in the chunks only.
+    expect(text).not.toMatch(/^class (Network|Arena|DDPG|Policy)\b/m);
+  });
+
+  it('has one loader: init() from ddpg-wasm also serves ddpg-wasm/policy, and the other way round', () => {
+    const run = (script: string): string => execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: DIST, encoding: 'utf8' }).trim();
+    const trainAndAct = `
+      const env = lib.makeEnv('Pendulum-v1');
+      const agent = new lib.DDPG(env, { preset: 'keras', seed: 3 });
+      const obs = new Float32Array([0.6, -0.8, 0.3]);
+      const a = agent.act(obs)[0], b = policy.Policy.load(agent.save({ kind: 'policy' })).act(obs)[0];
+      console.log(lib.isInitialized(), a === b && Number.isFinite(a));`;
+    expect(run(`const lib = await import('./index.js'); await lib.init(); const policy = await import('./policy.js'); ${trainAndAct}`)).toBe('true true');
+    expect(run(`const policy = await import('./policy.js'); policy.initSync(); const lib = await import('./index.js'); ${trainAndAct}`)).toBe('true true');
+  });
+});
