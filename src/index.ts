@@ -27,7 +27,7 @@ export function initSync(src?: WasmSource): void {
  *   Browser: await initFast(await (await fetch(kernelsFastUrl)).arrayBuffer())
  */
 export function initFast(src: WasmSource): Promise<boolean> {
-  return initFastWith(src);
+  return initFastWith(src, inlined);
 }
 
 export * from './lib.js';

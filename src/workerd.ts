@@ -28,7 +28,7 @@ export function initSync(src?: WasmSource): void {
  * (only where the engine supports relaxed SIMD: the import fails to load otherwise).
  */
 export function initFast(src: WasmSource): Promise<boolean> {
-  return initFastWith(src);
+  return initFastWith(src, imported);
 }
 
 export * from './lib.js';

@@ -1,22 +1,18 @@
-// The shipped kernel modules import nothing: AssemblyScript adds an `env.abort`
-// import for every bounds-checked `arr[i]` (even with --noAssert), so an empty
-// import list proves the kernels use raw loads only (ARCHITECTURE.md, "Kernel ABI"),
-// and that no JS host function can leak engine-dependent behaviour into them.
+// The shipped kernel modules import no functions: AssemblyScript adds an
+// `env.abort` import for every bounds-checked `arr[i]` (even with --noAssert), so
+// the import lists prove the kernels use raw loads only (ARCHITECTURE.md, "Kernel
+// ABI"), and that no JS host function can leak engine-dependent behaviour into
+// them. The deterministic module imports nothing; the fast one only the memory.
 import { describe, expect, it } from 'vitest';
 import { decodeBase64 } from '../../src/kernels/loader.js';
 import { WASM_BASE64 } from '../../src/kernels/wasm-bytes.js';
 import { readFileSync } from 'node:fs';
 
-describe.each([
-  ['deterministic build (inlined)', () => decodeBase64(WASM_BASE64)],
-  ['fast (relaxed SIMD) build', () => new Uint8Array(readFileSync(new URL('../../build/kernels-fast.wasm', import.meta.url)))],
-])('%s', (_name, load) => {
-  const bytes = load();
+describe('deterministic build (inlined)', () => {
+  const bytes = decodeBase64(WASM_BASE64);
 
   it('has no imports (no bounds-check abort, no host functions)', () => {
-    // The fast build may not validate on this engine (Node 20 without the flag);
-    // the import section can still be read from the binary: parse section 2.
-    expect(importCount(bytes)).toBe(0);
+    expect(imports(bytes)).toEqual([]);
   });
 
   it('exports its own memory and the kernel ABI', () => {
@@ -24,6 +20,27 @@ describe.each([
     for (const f of ['memory', 'gemm', 'gemmEx', 'adam', 'polyak', 'colSum', 'actBackward', 'sin', 'cos', 'log', 'exp', 'tanhf']) {
       expect(names).toContain(f);
     }
+  });
+});
+
+describe('fast (relaxed SIMD) build: the GEMM only, on the default module\'s memory', () => {
+  // It may not validate on this engine (Node 20 without the flag); the sections
+  // can still be read from the binary.
+  const bytes = new Uint8Array(readFileSync(new URL('../../build/kernels-fast.wasm', import.meta.url)));
+
+  it('imports exactly env.memory (no abort, no host functions)', () => {
+    expect(imports(bytes)).toEqual(['env.memory']);
+  });
+
+  it('exports the GEMM entry points', () => {
+    expect(exportNames(bytes)).toEqual(expect.arrayContaining(['gemm', 'gemmEx', 'setScratch']));
+  });
+
+  it('owns no data and runs no start function (it would write over the default module\'s static data)', () => {
+    const ids = [...sections(bytes).keys()];
+    expect(ids).not.toContain(11); // data
+    expect(ids).not.toContain(12); // data count
+    expect(ids).not.toContain(8); // start
   });
 });
 
@@ -50,9 +67,27 @@ function sections(b: Uint8Array): Map<number, [number, number]> {
   return out;
 }
 
-function importCount(b: Uint8Array): number {
-  const s = sections(b).get(2); // import section
-  return s === undefined ? 0 : leb(b, s[0])[0];
+/** "module.name" of every import (section 2). */
+function imports(b: Uint8Array): string[] {
+  const s = sections(b).get(2);
+  if (s === undefined) return [];
+  let [n, o] = leb(b, s[0]);
+  const out: string[] = [];
+  const text = (at: number): [string, number] => {
+    const [len, start] = leb(b, at);
+    return [new TextDecoder().decode(b.subarray(start, start + len)), start + len];
+  };
+  while (n-- > 0) {
+    const [mod, o1] = text(o);
+    const [name, o2] = text(o1);
+    out.push(`${mod}.${name}`);
+    const kind = b[o2]!;
+    // Skip the import's description: func = type index; memory = limits.
+    if (kind === 0) o = leb(b, o2 + 1)[1];
+    else if (kind === 2) { const flags = b[o2 + 1]!; o = leb(b, o2 + 2)[1]; if (flags & 1) o = leb(b, o)[1]; }
+    else throw new Error(`unexpected import kind ${kind}`);
+  }
+  return out;
 }
 
 function exportNames(b: Uint8Array): string[] {
