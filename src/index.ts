@@ -1,11 +1,11 @@
 /**
- * ddpg-wasm, default entry: the kernel module is inlined as base64 and decoded
+ * ddpg-wasm, default entry: the kernel module is inlined (one char per byte) and decoded
  * only when `init()`/`initSync()` runs (nothing happens at import time).
  */
-import { decodeBase64, initFastWith, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
-import { WASM_BASE64 } from './kernels/wasm-bytes.js';
+import { decodeInlined, initFastWith, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
+import { WASM_LENGTH, WASM_TEXT } from './kernels/wasm-bytes.js';
 
-const inlined = (): Uint8Array => decodeBase64(WASM_BASE64);
+const inlined = (): Uint8Array => decodeInlined(WASM_TEXT, WASM_LENGTH);
 
 /** Compiles the kernel module (async; the browser path). `src`: bytes or a compiled WebAssembly.Module. */
 export function init(src?: WasmSource): Promise<void> {

@@ -1,12 +1,12 @@
 /**
  * ddpg-wasm/policy: the inference-only entry. Loads a saved policy and computes
- * actions; pulls in no training code. The kernel module is inlined as base64 and
+ * actions; pulls in no training code. The kernel module is inlined as a string and
  * decoded only when init()/initSync() runs.
  */
-import { decodeBase64, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
-import { WASM_BASE64 } from './kernels/wasm-bytes.js';
+import { decodeInlined, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
+import { WASM_LENGTH, WASM_TEXT } from './kernels/wasm-bytes.js';
 
-const inlined = (): Uint8Array => decodeBase64(WASM_BASE64);
+const inlined = (): Uint8Array => decodeInlined(WASM_TEXT, WASM_LENGTH);
 
 /** Compiles the kernel module (async). `src`: bytes or a compiled WebAssembly.Module. */
 export function init(src?: WasmSource): Promise<void> {

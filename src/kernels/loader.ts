@@ -165,34 +165,21 @@ export function detMath(): DetMath {
   return shared;
 }
 
-/** Decodes standard base64: with the native atob where there is one (browsers, Node ≥ 16, Deno, Bun, workerd; ~20× faster), else portably. */
-export function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  const atob = (globalThis as { atob?: (s: string) => string }).atob;
-  if (typeof atob !== 'function') return decodeBase64Portable(b64);
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
-}
-
-/** Decodes standard base64 in plain arithmetic (no atob/Buffer), for runtimes without atob. */
-export function decodeBase64Portable(b64: string): Uint8Array<ArrayBuffer> {
-  const table = new Uint8Array(128);
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  for (let i = 0; i < 64; i++) table[alphabet.charCodeAt(i)] = i;
-  let len = b64.length;
-  while (len > 0 && b64.charCodeAt(len - 1) === 61 /* = */) len--;
-  const out = new Uint8Array((len * 3) >> 2);
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < len; i++) {
-    acc = (acc << 6) | (table[b64.charCodeAt(i)] ?? 0);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 0xff;
-    }
+/**
+ * Decodes the inlined kernel module (scripts/inline-wasm.mjs): one char per byte,
+ * printable ASCII as itself, any other byte b as U+0100 + b. Text that was not
+ * read as UTF-8 (by a misconfigured server or bundler) has the wrong length or
+ * foreign chars, and is refused rather than handed to the wasm compiler.
+ */
+export function decodeInlined(text: string, length: number): Uint8Array<ArrayBuffer> {
+  const corrupted = (why: string): Error => new Error(`ddpg-wasm: the inlined kernel module is corrupted (${why}); was the ` +
+    'file read as something other than UTF-8? Pass the module yourself: init(bytes or WebAssembly.Module of ddpg-wasm/kernels.wasm)');
+  if (text.length !== length) throw corrupted(`${text.length} chars for ${length} bytes`);
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || (c >= 0x7f && c < 0x100) || c >= 0x200) throw corrupted(`char U+${c.toString(16).padStart(4, '0')} at ${i}`);
+    out[i] = c & 0xff;
   }
   return out;
 }

@@ -16,9 +16,7 @@ describe('fast mode (relaxed SIMD)', () => {
     if (adopted) {
       // Put the deterministic module back for the rest of this file's process.
       const { initSync } = await import('../../src/index.js');
-      const { WASM_BASE64 } = await import('../../src/kernels/wasm-bytes.js');
-      const { decodeBase64 } = await import('../../src/kernels/loader.js');
-      initSync(decodeBase64(WASM_BASE64));
+      initSync(readFileSync(new URL('../../build/kernels.wasm', import.meta.url)));
       expect(isFastMode()).toBe(false);
     }
   });

@@ -3,16 +3,17 @@
 // wasm module that is not ours. test/setup.ts has already run initSync() in this
 // file's module graph; the "before init" tests import a fresh copy of the loader
 // after vi.resetModules(), so their module state starts empty.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { init, initSync } from '../../src/index.js';
 import { createKernels } from '../../src/kernels/index.js';
 import {
-  decodeBase64, detMath, initSyncWith, initWith, instantiateKernels, isInitialized, wasmModule,
+  decodeInlined, detMath, initSyncWith, initWith, instantiateKernels, isInitialized, wasmModule,
 } from '../../src/kernels/loader.js';
-import { WASM_BASE64 } from '../../src/kernels/wasm-bytes.js';
+import { WASM_LENGTH, WASM_TEXT } from '../../src/kernels/wasm-bytes.js';
 
 /** The inlined module's bytes, copied into a plain ArrayBuffer (a BufferSource). */
-const bytes = (): Uint8Array<ArrayBuffer> => new Uint8Array(decodeBase64(WASM_BASE64));
+const bytes = (): Uint8Array<ArrayBuffer> => decodeInlined(WASM_TEXT, WASM_LENGTH);
 const noFallback = (): never => {
   throw new Error('the fallback (inlined bytes) must not be used here');
 };
@@ -138,19 +139,25 @@ describe('before init (fresh module state)', () => {
   });
 });
 
-describe('decodeBase64 (no atob/Buffer dependency)', () => {
-  it('decodes the inlined module to the same bytes as Node’s decoder', () => {
-    expect(Buffer.from(bytes()).equals(Buffer.from(WASM_BASE64, 'base64'))).toBe(true);
+describe('decodeInlined (the inlined module, one char per byte)', () => {
+  it('gives exactly the bytes of build/kernels.wasm', () => {
+    const file = readFileSync(new URL('../../build/kernels.wasm', import.meta.url));
+    expect(Buffer.from(bytes()).equals(file)).toBe(true);
   });
 
-  it.each([
-    ['', []],
-    ['TQ==', [77]], // "M": 010011|01 0000 → 0x4d
-    ['TWE=', [77, 97]], // "Ma"
-    ['TWFu', [77, 97, 110]], // "Man" (the RFC 4648 §9 example)
-    ['//79', [255, 254, 253]],
-  ] as const)('%j → %j', (b64, want) => {
-    expect(Array.from(decodeBase64(b64))).toEqual(want);
+  it('decodes every byte value (printable ASCII as itself, the rest as U+0100 + b)', () => {
+    const all = Array.from({ length: 256 }, (_, b) => b);
+    const text = all.map((b) => String.fromCharCode(b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? b : 0x100 + b)).join('');
+    expect(Array.from(decodeInlined(text, 256))).toEqual(all);
+  });
+
+  it('refuses the text of a file read as Latin-1 instead of UTF-8 (wrong length), naming the fix', () => {
+    const misread = Buffer.from(WASM_TEXT, 'utf8').toString('latin1');
+    expect(() => decodeInlined(misread, WASM_LENGTH)).toThrow(/inlined kernel module is corrupted \(\d+ chars for \d+ bytes\).*init\(bytes or WebAssembly\.Module of ddpg-wasm\/kernels\.wasm\)/);
+  });
+
+  it.each([['a control char', '\n'], ['a Latin-1 char', '\u00e9'], ['a char past U+01FF', '\u0200']])('refuses %s', (_what, c) => {
+    expect(() => decodeInlined(`ab${c}`, 3)).toThrow(/corrupted \(char U\+\w{4} at 2\)/);
   });
 });
 

@@ -4,12 +4,12 @@
 // ABI"), and that no JS host function can leak engine-dependent behaviour into
 // them. The deterministic module imports nothing; the fast one only the memory.
 import { describe, expect, it } from 'vitest';
-import { decodeBase64 } from '../../src/kernels/loader.js';
-import { WASM_BASE64 } from '../../src/kernels/wasm-bytes.js';
+import { decodeInlined } from '../../src/kernels/loader.js';
+import { WASM_LENGTH, WASM_TEXT } from '../../src/kernels/wasm-bytes.js';
 import { readFileSync } from 'node:fs';
 
 describe('deterministic build (inlined)', () => {
-  const bytes = decodeBase64(WASM_BASE64);
+  const bytes = decodeInlined(WASM_TEXT, WASM_LENGTH);
 
   it('has no imports (no bounds-check abort, no host functions)', () => {
     expect(imports(bytes)).toEqual([]);
@@ -101,22 +101,3 @@ function exportNames(b: Uint8Array): string[] {
   }
   return names;
 }
-
-describe('base64 decoding of the inlined module', () => {
-  it('the portable decoder and the atob path give the same bytes', async () => {
-    const { decodeBase64Portable } = await import('../../src/kernels/loader.js');
-    const a = decodeBase64(WASM_BASE64);
-    const b = decodeBase64Portable(WASM_BASE64);
-    expect(b.length).toBe(a.length);
-    expect(Buffer.from(b).equals(Buffer.from(a))).toBe(true);
-    // and both equal Node's own decoder
-    expect(Buffer.from(a).equals(Buffer.from(WASM_BASE64, 'base64'))).toBe(true);
-  });
-
-  it('the portable decoder handles padding', async () => {
-    const { decodeBase64Portable } = await import('../../src/kernels/loader.js');
-    expect(Array.from(decodeBase64Portable('TWE='))).toEqual([77, 97]); // "Ma"
-    expect(Array.from(decodeBase64Portable('TQ=='))).toEqual([77]); // "M"
-    expect(Array.from(decodeBase64Portable('TWFu'))).toEqual([77, 97, 110]); // "Man"
-  });
-});
