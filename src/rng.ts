@@ -37,6 +37,7 @@ function fnv1a64(name: string): bigint {
   return h;
 }
 
+/** @internal */
 export function checkSeed(seed: unknown, field = 'seed'): number {
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
     throw new RangeError(`${field} must be an integer in [0, 2^53 − 1], got ${String(seed)}`);

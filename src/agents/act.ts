@@ -8,6 +8,8 @@
  * Checks `obs` (length obsDim, all finite) and `out` (length actDim), copies obs
  * into dst[at … at + obsDim) and returns the array the action goes to (`out`, or
  * a new one). `who` prefixes the errors, e.g. 'DDPG.act'.
+ *
+ * @internal
  */
 export function stageObservation(who: string, obs: ArrayLike<number>, obsDim: number, dst: Float32Array, at: number,
                                  actDim: number, out: Float32Array | undefined): Float32Array {
@@ -25,6 +27,8 @@ export function stageObservation(who: string, obs: ArrayLike<number>, obsDim: nu
 /**
  * out = μ(s), read from h[y …], or with `noise` the notebook's policy():
  * np.clip(μ(s) + 𝒩, −bound, bound).
+ *
+ * @internal
  */
 export function writeAction(h: Float32Array, y: number, out: Float32Array, noise: Float32Array | null, bound: number): Float32Array {
   if (noise === null) {

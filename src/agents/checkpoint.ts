@@ -21,11 +21,13 @@ import type { LoopState } from './loop.js';
 
 export type SaveKind = 'full' | 'policy';
 
+/** @internal */
 export interface SpaceJSON {
   readonly low: number[];
   readonly high: number[];
 }
 
+/** @internal */
 export interface EnvInfo {
   readonly id: string;
   readonly observationSpace: SpaceJSON;
@@ -35,12 +37,14 @@ export interface EnvInfo {
   readonly options?: Readonly<Record<string, number>>;
 }
 
+/** A network's spec, parameter layout and size, as checkpoints store it. */
 export interface NetInfo {
   readonly spec: NetworkSpec;
   readonly layout: readonly TensorLayout[];
   readonly size: number;
 }
 
+/** @internal */
 export function envInfo(env: Env): EnvInfo {
   const options = builtinEnvOptions(env);
   return {
@@ -52,15 +56,17 @@ export function envInfo(env: Env): EnvInfo {
   };
 }
 
+/** @internal */
 export const netInfo = (n: Network): NetInfo => ({ spec: n.spec, layout: n.layout, size: n.size });
 
+/** @internal */
 export interface DecodedCheckpoint {
   readonly kind: SaveKind;
   readonly header: Record<string, unknown>;
   readonly blocks: ReadonlyMap<string, BlockData>;
 }
 
-/** Decodes and checks the parts every kind shares (throws naming what is wrong). */
+/** Decodes and checks the parts every kind shares (throws naming what is wrong). @internal */
 export function readCheckpoint(bytes: Uint8Array, algo: string): DecodedCheckpoint {
   const { header, blocks } = decodeContainer(bytes);
   const h = header as Record<string, unknown>;
@@ -73,6 +79,8 @@ export function readCheckpoint(bytes: Uint8Array, algo: string): DecodedCheckpoi
 /**
  * The shared first half of every agent's static load(): decode a full checkpoint
  * of `algo` (policy-only files are refused) and pick the env to attach.
+ *
+ * @internal
  */
 export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined): { readonly checkpoint: DecodedCheckpoint; readonly env: Env; readonly config: unknown } {
   const checkpoint = readCheckpoint(bytes, algo);
@@ -86,6 +94,8 @@ export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined):
  * The environment to attach: the caller's (checked against the file: id, spaces,
  * time limit and a built-in env's physics options) or a fresh built-in one made
  * with the stored options, so a run on Pendulum with g = 2 resumes on g = 2.
+ *
+ * @internal
  */
 export function resolveEnv(info: EnvInfo, env: Env | undefined): Env {
   const options = checkEnvOptions(info);
@@ -136,6 +146,7 @@ function checkEnvOptions(info: EnvInfo): Readonly<Record<string, number>> | null
   return opts;
 }
 
+/** @internal */
 export function f32Block(blocks: ReadonlyMap<string, BlockData>, name: string, length: number): Float32Array {
   const b = blocks.get(name);
   if (!(b instanceof Float32Array) || b.length !== length) {
@@ -147,12 +158,14 @@ export function f32Block(blocks: ReadonlyMap<string, BlockData>, name: string, l
   return b;
 }
 
+/** @internal */
 export function sameNet(n: Network, info: unknown, name: string): void {
   if (JSON.stringify(netInfo(n)) !== JSON.stringify(info)) {
     throw new Error(`ddpg-wasm checkpoint refused: the ${name} layout in the file does not match its config`);
   }
 }
 
+/** @internal */
 export function checkLoop(l: LoopState, obsDim: number): LoopState {
   const refuse = (what: string): never => {
     throw new Error(`ddpg-wasm checkpoint refused: malformed ${what} in the training state`);

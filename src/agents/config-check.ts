@@ -6,12 +6,15 @@
  */
 import type { ActionNoiseConfig } from './config.js';
 
+/** @internal */
 export type Check = (v: unknown, field: string) => void;
 
+/** @internal */
 export function fail(algo: string, field: string, v: unknown, range: string): never {
   throw new RangeError(`${algo} config: ${field} must be ${range}, got ${JSON.stringify(v) ?? String(v)}`);
 }
 
+/** @internal */
 export function checks(algo: string) {
   const num = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Check => (v, f) => {
     const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
@@ -44,6 +47,8 @@ export function checks(algo: string) {
 /**
  * Preset + overrides → a frozen, validated config. Unknown fields and unknown
  * presets are refused by name.
+ *
+ * @internal
  */
 export function resolve<C extends object, P extends string>(
   algo: string, presets: Readonly<Record<P, C>>, defaultPreset: P, schema: Readonly<Record<keyof C, Check>>,

@@ -16,11 +16,14 @@
  */
 import { fnv1a32 } from '../nn/hash.js';
 
+/** @internal */
 export const MAGIC = 'DDPGWASM';
 /** Every engine we know of is little-endian; the DataView paths keep big-endian ones correct. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** @internal */
 export const FORMAT_VERSION = 1;
 
+/** @internal */
 export interface BlockEntry {
   readonly name: string;
   readonly type: 'f32' | 'u8';
@@ -28,15 +31,18 @@ export interface BlockEntry {
   readonly length: number;
 }
 
+/** @internal */
 export type BlockData = Float32Array | Uint8Array;
 
 const padded = (b: BlockData): number => (b instanceof Float32Array ? 4 * b.length : Math.ceil(b.length / 4) * 4);
 
+/** @internal */
 export interface ContainerHeader {
   readonly blocks: readonly BlockEntry[];
   readonly [key: string]: unknown;
 }
 
+/** @internal */
 export function encodeContainer(header: Omit<ContainerHeader, 'blocks'>, blocks: readonly { name: string; data: BlockData }[]): Uint8Array {
   const blockList = blocks.map((b) => ({ name: b.name, type: b.data instanceof Float32Array ? 'f32' : 'u8', length: b.data.length }));
   const full = { ...header, blocks: blockList };
@@ -68,6 +74,7 @@ export function encodeContainer(header: Omit<ContainerHeader, 'blocks'>, blocks:
   return out;
 }
 
+/** @internal */
 export interface Decoded {
   readonly header: ContainerHeader;
   readonly blocks: ReadonlyMap<string, BlockData>;
@@ -77,6 +84,7 @@ const bad = (what: string): never => {
   throw new Error(`ddpg-wasm checkpoint refused: ${what}`);
 };
 
+/** @internal */
 export function decodeContainer(bytes: Uint8Array): Decoded {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('checkpoint must be a Uint8Array');
   if (bytes.length < 20) bad(`too short (${bytes.length} bytes)`);

@@ -60,13 +60,13 @@ export interface LearnOptions {
   readonly evalEvery?: number;
   /** Episodes per evaluation. Default 10. */
   readonly evalEpisodes?: number;
-  /** Environment used for evaluation (default: a fresh instance of a built-in env id). */
+  /** Environment used for evaluation (default: a fresh copy of a built-in env, same options; custom envs must pass one). */
   readonly evalEnv?: Env;
   /** Stops cleanly between two steps; learn() then resolves normally. */
   readonly signal?: AbortSignal;
 }
 
-/** What the loop needs from an agent. */
+/** What the loop needs from an agent. @internal */
 export interface OffPolicyAgent {
   readonly config: {
     readonly seed: number; readonly learningStarts: number; readonly trainFreq: number;
@@ -83,7 +83,7 @@ export interface OffPolicyAgent {
   update(): UpdateStats;
 }
 
-/** Loop progress that a full checkpoint stores. */
+/** Loop progress that a full checkpoint stores. @internal */
 export interface LoopState {
   readonly steps: number;
   readonly episodes: number;
@@ -116,10 +116,17 @@ export function evalSeed(seed: number, k: number): number {
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));
 const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
 
+/**
+ * An agent's training progress (`agent.loop`): environment steps, episodes and
+ * gradient updates over its life, and the exploration-noise multiplier. It also
+ * runs learn()'s outer loop (internal).
+ */
 export class RunLoop {
   /** Environment steps taken over the agent's life. */
   steps = 0;
+  /** Episodes finished. */
   episodes = 0;
+  /** Gradient updates (update() calls). */
   updates = 0;
   private started = false;
   private obs: Float32Array | null = null;
@@ -135,6 +142,7 @@ export class RunLoop {
   private readonly exploreOpts: { explore: boolean; out: Float32Array };
   private readonly stepRecord: StepRecord = { step: 0, reward: 0, terminated: false, truncated: false, update: null };
 
+  /** @internal */
   constructor(private readonly agent: OffPolicyAgent) {
     this.action = new Float32Array(agent.actDim);
     this.exploreOpts = { explore: true, out: this.action };
@@ -148,6 +156,7 @@ export class RunLoop {
     return 1 + (c.noiseFinalScale - 1) * f;
   }
 
+  /** @internal */
   async learn(totalSteps: number, o: LearnOptions): Promise<void> {
     checkLearnArgs(totalSteps, o);
     const a = this.agent, c = a.config, env = a.env;
@@ -255,13 +264,13 @@ export class RunLoop {
     };
   }
 
-  /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. */
+  /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. @internal */
   evaluateWith(episodes: number, env: Env | undefined): EvalRecord {
     if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
     return this.evaluate(env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument'), episodes);
   }
 
-  /** Runs the deterministic policy for `episodes` episodes on `env` (does not touch training streams). */
+  /** Runs the deterministic policy for `episodes` episodes on `env` (does not touch training streams). @internal */
   evaluate(env: Env, episodes: number): EvalRecord {
     const a = this.agent, out = new Float32Array(a.actDim);
     const returns: number[] = [];
@@ -292,6 +301,7 @@ export class RunLoop {
     };
   }
 
+  /** @internal */
   getState(): LoopState {
     return {
       steps: this.steps, episodes: this.episodes, updates: this.updates, started: this.started,
@@ -300,6 +310,7 @@ export class RunLoop {
     };
   }
 
+  /** @internal */
   setState(s: LoopState): void {
     this.steps = s.steps;
     this.episodes = s.episodes;

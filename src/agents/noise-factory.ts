@@ -18,6 +18,7 @@ class NoNoise implements ActionNoise {
   setState(): void {}
 }
 
+/** @internal */
 export function createNoise(c: { readonly actionNoise: ActionNoiseConfig }, dim: number): ActionNoise {
   const n = c.actionNoise;
   if (n.type === 'ou') return new OrnsteinUhlenbeckNoise({ dim, sigma: n.sigma, theta: n.theta, dt: n.dt });

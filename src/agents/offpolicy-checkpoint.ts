@@ -32,7 +32,7 @@ import { type BlockData, encodeContainer } from './container.js';
 import type { ActionNoise } from './noise-factory.js';
 import type { LoopState, RunLoop } from './loop.js';
 
-/** Everything of an agent that a checkpoint reads or writes. */
+/** Everything of an agent that a checkpoint reads or writes. @internal */
 export interface CheckpointParts {
   readonly algo: string;
   readonly env: Env;
@@ -75,6 +75,7 @@ function policyOf(p: CheckpointParts): { info: NetInfo; params: Float32Array } {
   return { info: netInfo(actor.net), params: actor.net.getParams() };
 }
 
+/** @internal */
 export function saveAgent(p: CheckpointParts, kind: SaveKind): Uint8Array {
   if (kind !== 'full' && kind !== 'policy') throw new RangeError(`save: kind must be 'full' or 'policy', got ${String(kind)}`);
   const pol = policyOf(p);
@@ -107,6 +108,8 @@ export function saveAgent(p: CheckpointParts, kind: SaveKind): Uint8Array {
 /**
  * Fills a freshly built agent from a full checkpoint. Every block is checked
  * before the first write; the env snapshot (the caller's env) goes last.
+ *
+ * @internal
  */
 export function restoreAgent(p: CheckpointParts, c: DecodedCheckpoint): void {
   const { header: hd, blocks } = c;

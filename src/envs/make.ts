@@ -34,6 +34,8 @@ export function makeEnv(id: string, options: PendulumOptions | MountainCarOption
  * physics and time limit, fresh state), or null for an environment of your own.
  * Checkpoints store them, and learn()/evaluate() build their default evaluation
  * env from them.
+ *
+ * @internal
  */
 export function builtinEnvOptions(env: Env): PendulumOptions | MountainCarOptions | null {
   return env instanceof Pendulum || env instanceof MountainCarContinuous ? env.options : null;

@@ -10,7 +10,7 @@ import type { DetMath } from './types.js';
 /** What `init`/`initSync` accept: wasm bytes, or an already compiled module. */
 export type WasmSource = BufferSource | WebAssembly.Module;
 
-/** The raw exports of assembly/index.ts. */
+/** The raw exports of assembly/index.ts. @internal */
 export interface WasmExports {
   readonly memory: WebAssembly.Memory;
   heapBase(): number;
@@ -108,6 +108,8 @@ function linkFast(module: WebAssembly.Module, x: WasmExports): WasmExports {
  * needed). Agents created after this call use it; init()/initSync() with a module
  * leave fast mode. Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22,
  * current Chrome and Firefox validate it as is.
+ *
+ * @internal
  */
 export async function initFastWith(src: WasmSource, fallback: () => WasmSource): Promise<boolean> {
   let module: WebAssembly.Module;
@@ -127,7 +129,7 @@ export function isFastMode(): boolean {
   return compiledFast !== null;
 }
 
-/** Async initialization (the browser path: no main-thread synchronous compile). */
+/** Async initialization (the browser path: no main-thread synchronous compile). @internal */
 export async function initWith(src: WasmSource | undefined, fallback: () => WasmSource): Promise<void> {
   if (src === undefined && compiled !== null) return;
   const s = src ?? fallback();
@@ -135,7 +137,7 @@ export async function initWith(src: WasmSource | undefined, fallback: () => Wasm
   adopt(module);
 }
 
-/** Synchronous initialization (Node, workers, and any runtime given a Module). */
+/** Synchronous initialization (Node, workers, and any runtime given a Module). @internal */
 export function initSyncWith(src: WasmSource | undefined, fallback: () => WasmSource): void {
   if (src === undefined && compiled !== null) return;
   const s = src ?? fallback();
@@ -153,13 +155,13 @@ export function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** A fresh instance with its own memory: one per agent, so arenas never share a memory. */
+/** A fresh instance with its own memory: one per agent, so arenas never share a memory. @internal */
 export function instantiateKernels(): WasmExports {
   const x = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as WasmExports;
   return compiledFast === null ? x : linkFast(compiledFast, x);
 }
 
-/** The shared instance's deterministic math (never grown, so safe to share). */
+/** The shared instance's deterministic math (never grown, so safe to share). @internal */
 export function detMath(): DetMath {
   if (shared === null) throw new Error(NOT_INITIALIZED);
   return shared;
@@ -170,6 +172,8 @@ export function detMath(): DetMath {
  * printable ASCII as itself, any other byte b as U+0100 + b. Text that was not
  * read as UTF-8 (by a misconfigured server or bundler) has the wrong length or
  * foreign chars, and is refused rather than handed to the wasm compiler.
+ *
+ * @internal
  */
 export function decodeInlined(text: string, length: number): Uint8Array<ArrayBuffer> {
   const corrupted = (why: string): Error => new Error(`ddpg-wasm: the inlined kernel module is corrupted (${why}); was the ` +

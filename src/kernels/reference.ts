@@ -14,6 +14,7 @@ import { createSacReference } from './sac-reference.js';
 
 const f = Math.fround;
 
+/** @internal */
 export function createReferenceKernels(): Kernels {
   const memory = new WebAssembly.Memory({ initial: 1 });
   let heap = new Float32Array(memory.buffer);

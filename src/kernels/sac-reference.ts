@@ -14,7 +14,7 @@ const HALF_LOG_2PI = f(0.9189385332046727); // ½·log(2π)
 
 type SacKernels = Pick<Kernels, 'sacSample' | 'sacBackward' | 'sacMean'>;
 
-/** `heap()` returns the current float view of the backend's memory. */
+/** `heap()` returns the current float view of the backend's memory. @internal */
 export function createSacReference(heap: () => Float32Array): SacKernels {
   const { expf, tanhf, log1pf } = detMath();
   const clamp = (x: number, lo: number, hi: number): number => (x < lo ? lo : x > hi ? hi : x);

@@ -1,7 +1,7 @@
 import { instantiateKernels } from './loader.js';
 import type { Kernels } from './types.js';
 
-/** The SIMD WebAssembly backend: a fresh module instance with its own memory. */
+/** The SIMD WebAssembly backend: a fresh module instance with its own memory. @internal */
 export function createWasmKernels(): Kernels {
   const x = instantiateKernels();
   return {
