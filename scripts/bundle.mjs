@@ -22,12 +22,14 @@
 // rewritten to the name the binding has in this output. References are found with
 // the TS checker (getSymbolAtLocation on a Program over the emitted JS), not by
 // matching text. Whatever this does not handle fails the build with a message.
+// Each file is written without leading indentation (scripts/strip-indent.mjs).
 // The module → output map goes to build/bundle-manifest.json (not shipped; the
 // tests read it). The same dist/ input gives the same bytes.
 import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { stripIndentation } from './strip-indent.mjs';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 const MANIFEST = fileURLToPath(new URL('../build/bundle-manifest.json', import.meta.url));
@@ -482,7 +484,8 @@ function bundle() {
   checkOutputCycles(outputs);
 
   const written = new Map();
-  for (const out of outputs.values()) written.set(out.name, render(out, modules, bodies, R, nameIn));
+  // Without indentation (not inside multi-line template literals): scripts/strip-indent.mjs.
+  for (const out of outputs.values()) written.set(out.name, stripIndentation(render(out, modules, bodies, R, nameIn), `dist/${out.name}`));
   return { written, outputOf, order };
 }
 

@@ -2,15 +2,21 @@
  * What scripts/bundle.mjs leaves in dist/ (issue 7: cold start and package size):
  * the four entries with the export names of their src/ modules, three shared
  * chunks, the CLI as one file, and nothing else; every module in exactly one
- * output; one loader (one module state) for both entries.
+ * output; one loader (one module state) for both entries; no indentation except
+ * inside multi-line literals, whose text it is.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importGraph, rel } from '../../bench/dist.js';
-import { ensureBuilt, ROOT } from '../cli/helpers.js';
+import { BENCH } from '../../src/cli/bench.js';
+import { helpText } from '../../src/cli/args.js';
+import { EVAL } from '../../src/cli/eval.js';
+import { TRAIN } from '../../src/cli/train.js';
+import { cli, ensureBuilt, ROOT } from '../cli/helpers.js';
 
 beforeAll(ensureBuilt, 180_000);
 
@@ -119,5 +125,63 @@ describe('the bundled dist/', () => {
       console.log(lib.isInitialized(), a === b && Number.isFinite(a));`;
     expect(run(`const lib = await import('./index.js'); await lib.init(); const policy = await import('./policy.js'); ${trainAndAct}`)).toBe('true true');
     expect(run(`const policy = await import('./policy.js'); policy.initSync(); const lib = await import('./index.js'); ${trainAndAct}`)).toBe('true true');
+  });
+});
+
+describe('the indentation the bundler removes', () => {
+  const stripIndentation = async (): Promise<(code: string, name: string) => string> =>
+    ((await import(pathToFileURL(join(ROOT, 'scripts/strip-indent.mjs')).href)) as { stripIndentation: (code: string, name: string) => string }).stripIndentation;
+
+  it('is kept inside multi-line template literals and strings, and the code computes the same', async () => {
+    const strip = await stripIndentation();
+    const code = [
+      'function usage(n) {',
+      '    const head = `Usage:',
+      '    ddpg-wasm ${n +',
+      '        1}',
+      '      --flag   two spaces deeper`;',
+      '    const cont = "a\\',
+      '    b";',
+      '    return [head, cont, String.raw`x',
+      '  y`, `${`',
+      '    nested`}`].join("|");',
+      '}',
+      'return usage(1);',
+    ].join('\n');
+    const out = strip(code, 'synthetic.js');
+    expect(out).toContain('`Usage:\n    ddpg-wasm ${n +\n1}\n      --flag   two spaces deeper`');
+    expect(out).toContain('"a\\\n    b"');
+    expect(out).toContain('String.raw`x\n  y`');
+    expect(out).toContain('`\n    nested`');
+    expect(out).toMatch(/^function usage\(n\) \{\nconst head/);
+    const run = (src: string): unknown => (new Function(src) as () => unknown)();
+    expect(run(out)).toBe(run(code));
+    expect(run(out)).toBe('Usage:\n    ddpg-wasm 2\n      --flag   two spaces deeper|a    b|x\n  y|\n    nested');
+  });
+
+  it('is gone from every bundled file, except on lines that start inside a multi-line literal', () => {
+    for (const file of [...CHUNKS, 'cli/main.js', ...ENTRIES.map((e) => `${e}.js`)]) {
+      const text = readFileSync(join(DIST, file), 'utf8');
+      const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
+      const spans: [number, number][] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isLiteralExpression(node) || ts.isTemplateLiteralToken(node)) spans.push([node.getStart(sf), node.end]);
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+      const indented = [...text.matchAll(/\n[ \t]/g)].map((m) => m.index + 1)
+        .filter((at) => !spans.some(([s, e]) => s < at && at < e))
+        .map((at) => `${file}:${sf.getLineAndCharacterOfPosition(at).line + 1}`);
+      expect(indented).toEqual([]);
+    }
+  });
+
+  it('leaves the CLI help texts as src/ builds them', async () => {
+    for (const [cmd, spec] of [['train', TRAIN], ['eval', EVAL], ['bench', BENCH]] as const) {
+      const r = await cli(cmd, '--help');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${helpText(spec)}\n`);
+    }
+    expect((await cli('--help')).stdout).toMatch(/\n {2}ddpg-wasm train --steps 5000 --seed 1/);
   });
 });
