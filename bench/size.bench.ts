@@ -94,10 +94,10 @@ export default async function run(): Promise<string> {
   // Where the tarball's bytes go: per file gzip, grouped.
   const groups = new Map<string, { raw: number; gz: number; n: number }>();
   for (const f of pack.files) {
-    const g = /wasm(-fast)?-bytes\.d\.ts$/.test(f.path) ? "dist/kernels/wasm*-bytes.d.ts (the base64 string as a literal type)" :
+    const g = /wasm(-fast)?-bytes\.d\.ts$/.test(f.path) ? "dist/kernels/wasm*-bytes.d.ts (the inlined string as a literal type)" :
       f.path.endsWith('.d.ts') ? 'other type declarations (*.d.ts)' :
       f.path.endsWith('.wasm') ? 'dist/*.wasm' :
-      /wasm(-fast)?-bytes\.js$/.test(f.path) ? 'dist/chunks/wasm-bytes.js (inlined base64 wasm)' :
+      /wasm(-fast)?-bytes\.js$/.test(f.path) ? 'dist/chunks/wasm-bytes.js (the inlined wasm, one char per byte)' :
       f.path.startsWith('dist/cli/') ? 'dist/cli/main.js (the CLI)' :
       f.path.startsWith('dist/chunks/') ? 'dist/chunks/{core,library}.js' :
       f.path.endsWith('.js') ? 'dist/*.js (the four entries)' : f.path;
@@ -111,17 +111,18 @@ export default async function run(): Promise<string> {
   return section('Size (issue 7)',
     '`npm run bench -- size`: `npm pack --dry-run --json` (tarball = the gzipped .tgz npm uploads) and the ' +
       'entries as a bundler sees them: every file reached by relative static imports; gzip is node:zlib level 9; ' +
-      '"minified" is one rolldown bundle with its minifier.' + (note ? `\n\n_${note}_` : ''),
+      '"minified" is one rolldown bundle with its minifier. KB in the tables = 1024 bytes; "met" checks the ' +
+      'stricter 1000-byte KB.' + (note ? `\n\n_${note}_` : ''),
     table(['what', 'raw KB', 'gzip KB', 'target', 'met'], [
-      ['npm tarball (.tgz)', `${kb(pack.unpackedSize)} unpacked, ${pack.entryCount} files`, kb(pack.size), `≤ ${TARGET_PACKAGE_GZ_KB} KB gzip`, pack.size <= TARGET_PACKAGE_GZ_KB * 1024 ? 'yes' : 'no'],
-      [`${policy.name}, minified bundle`, policy.min ? kb(policy.min.raw) : 'n/a', policy.min ? kb(policy.min.gzip) : 'n/a', `≤ ${TARGET_POLICY_GZ_KB} KB gzip`, policyGz <= TARGET_POLICY_GZ_KB * 1024 ? 'yes' : 'no'],
+      ['npm tarball (.tgz)', `${kb(pack.unpackedSize)} unpacked, ${pack.entryCount} files`, kb(pack.size), `≤ ${TARGET_PACKAGE_GZ_KB} KB gzip`, pack.size <= TARGET_PACKAGE_GZ_KB * 1000 ? 'yes' : 'no'],
+      [`${policy.name}, minified bundle`, policy.min ? kb(policy.min.raw) : 'n/a', policy.min ? kb(policy.min.gzip) : 'n/a', `≤ ${TARGET_POLICY_GZ_KB} KB gzip`, policyGz <= TARGET_POLICY_GZ_KB * 1000 ? 'yes' : 'no'],
     ]),
     table(['entry', 'files', 'raw KB', 'gzip KB (one file, concatenated)', 'gzip KB (sum per file)', 'minified KB', 'minified gzip KB', 'lazy chunks, minified KB'],
       entries.map((e) => [e.name, e.files.length, kb(e.raw), kb(e.gzConcat), kb(e.gzSum), e.min ? kb(e.min.raw) : 'n/a', e.min ? kb(e.min.gzip) : 'n/a',
         e.min ? kb(e.min.lazyRaw) : 'n/a'])),
     table(['part of the tarball', 'files', 'raw KB', 'gzip KB (per file)'],
       [...groups].sort((a, b) => b[1].gz - a[1].gz).map(([g, e]) => [g, e.n, kb(e.raw), kb(e.gz)])),
-    `The kernels: dist/kernels.wasm ${kb(wasm.length)} KB raw, ${kb(gz(wasm))} KB gzip; inlined as base64 in ` +
+    `The kernels: dist/kernels.wasm ${kb(wasm.length)} KB raw, ${kb(gz(wasm))} KB gzip; inlined (one char per byte) in ` +
       `dist/chunks/wasm-bytes.js ${kb(b64.length)} KB raw, ${kb(gz(b64))} KB gzip. ` +
       `Files of ${policy.name}: ${policy.files.map(rel).join(', ')}.`,
   );

@@ -12,7 +12,7 @@
 //                                           once) and all that the policy entries
 //                                           reach: no training code
 //   dist/chunks/library.js                  the rest of the library
-//   dist/chunks/wasm-bytes.js               the inlined base64 wasm (index.js and
+//   dist/chunks/wasm-bytes.js               the inlined wasm text (index.js and
 //                                           policy.js; not the workerd entries)
 //   dist/cli/main.js                        src/cli/* in one file
 //

@@ -9,9 +9,9 @@
  * condition's entries (dist/workerd.js, dist/policy-workerd.js), so the Worker
  * source is exactly what `wrangler deploy` would bundle. dist/kernels.wasm goes
  * in as a `wasm` module, which workerd hands over as a compiled
- * WebAssembly.Module (it refuses to compile wasm from bytes). The inlined-base64
- * modules (kernels/wasm-bytes.js, wasm-fast-bytes.js) and the CLI are left out on
- * purpose: if the edge entry reached them, workerd would fail to load the config.
+ * WebAssembly.Module (it refuses to compile wasm from bytes). The inlined copy
+ * of the module (chunks/wasm-bytes.js) and the CLI are left out on purpose: if
+ * the edge entry reached them, workerd would fail to load the config.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
