@@ -129,12 +129,32 @@ export function isFastMode(): boolean {
   return compiledFast !== null;
 }
 
-/** Async initialization (the browser path: no main-thread synchronous compile). @internal */
+/** The one compile of the built-in module in flight (concurrent no-argument init() calls share it). */
+let pending: Promise<void> | null = null;
+
+/**
+ * Async initialization (the browser path: no main-thread synchronous compile).
+ * Without `src` it is idempotent and concurrent calls share one compile, which
+ * is adopted only if nothing was adopted meanwhile: an init() racing initFast()
+ * never undoes fast mode. An explicit `src` always (re)adopts, leaving fast mode.
+ * @internal
+ */
 export async function initWith(src: WasmSource | undefined, fallback: () => WasmSource): Promise<void> {
-  if (src === undefined && compiled !== null) return;
-  const s = src ?? fallback();
-  const module = isModule(s) ? s : await WebAssembly.compile(s);
-  adopt(module);
+  if (src !== undefined) {
+    adopt(isModule(src) ? src : await WebAssembly.compile(src));
+    return;
+  }
+  if (compiled !== null) return;
+  pending ??= (async (): Promise<void> => {
+    try {
+      const s = fallback();
+      const module = isModule(s) ? s : await WebAssembly.compile(s);
+      if (compiled === null) adopt(module);
+    } finally {
+      pending = null;
+    }
+  })();
+  return pending;
 }
 
 /** Synchronous initialization (Node, workers, and any runtime given a Module). @internal */

@@ -21,6 +21,22 @@ describe('fast mode (relaxed SIMD)', () => {
     }
   });
 
+  it.skipIf(!existsSync(dist))('an init() racing initFast() does not undo fast mode (--experimental-wasm-relaxed-simd)', () => {
+    // A fresh process per delay: the race is between the first compiles.
+    const results = [0, 1, 2, 5].map((delayMs) => {
+      const script = `
+        import { init, initFast, isFastMode } from ${JSON.stringify(dist.href)};
+        const { readFileSync } = await import('node:fs');
+        const f = initFast(readFileSync(new URL('kernels-fast.wasm', ${JSON.stringify(dist.href)})));
+        await new Promise((r) => setTimeout(r, ${delayMs}));
+        const [adopted] = await Promise.all([f, init()]);
+        console.log(JSON.stringify(adopted && isFastMode()));`;
+      const out = execFileSync(process.execPath, ['--experimental-wasm-relaxed-simd', '--input-type=module', '-e', script], { encoding: 'utf8' });
+      return JSON.parse(out.trim().split('\n').pop()!) as boolean;
+    });
+    expect(results).toEqual([true, true, true, true]);
+  });
+
   it.skipIf(!existsSync(dist))('computes GEMM within the k·ε·Σ|a·b| bound and trains with --experimental-wasm-relaxed-simd', () => {
     const script = `
       import { initFast, isFastMode, createKernels, Arena, DDPG, makeEnv } from ${JSON.stringify(dist.href)};

@@ -130,6 +130,27 @@ describe('before init (fresh module state)', () => {
     expect(() => math.sin(1)).toThrow(/not initialized/);
   });
 
+  it('concurrent init() calls without a source share one compile', async () => {
+    const fresh = await freshLoader();
+    const fallback = vi.fn(bytes);
+    await Promise.all([fresh.initWith(undefined, fallback), fresh.initWith(undefined, fallback), fresh.initWith(undefined, fallback)]);
+    expect(fallback).toHaveBeenCalledTimes(1);
+    const module = fresh.wasmModule();
+    await fresh.initWith(undefined, fallback);
+    fresh.initSyncWith(undefined, fallback);
+    expect(fresh.wasmModule()).toBe(module);
+    expect(fallback).toHaveBeenCalledTimes(1);
+  });
+
+  it('a synchronous init during a pending async one wins, and the async one does not replace it', async () => {
+    const fresh = await freshLoader();
+    const pending = fresh.initWith(undefined, bytes);
+    fresh.initSyncWith(undefined, bytes);
+    const adopted = fresh.wasmModule();
+    await pending;
+    expect(fresh.wasmModule()).toBe(adopted);
+  });
+
   it('wasmModule() and detMath() throw before init and work after initSync()', async () => {
     const fresh = await freshLoader();
     expect(() => fresh.wasmModule()).toThrow(/not initialized/);
