@@ -11,6 +11,6 @@ export function createKernels(backend: Backend = 'wasm'): Kernels {
   throw new RangeError(`backend must be 'wasm' or 'reference', got ${String(backend)}`);
 }
 
-export { Act, type ActCode, type ActName, type Kernels, type DetMath } from './types.js';
+export { Act, type ActCode, type ActName, type Kernels, type DetMath, type WasmBytes, type WasmMemory, type WasmModule } from './types.js';
 export { Arena, type Block, ARENA_ALIGN } from './arena.js';
 export { isInitialized, isFastMode, wasmModule, type WasmSource } from './loader.js';

@@ -5,10 +5,10 @@
  * WebAssembly.Module; given a Module, bytes are never touched (edge runtimes
  * such as workerd refuse to compile wasm from bytes).
  */
-import type { DetMath } from './types.js';
+import type { DetMath, WasmBytes, WasmModule } from './types.js';
 
 /** What `init`/`initSync` accept: wasm bytes, or an already compiled module. */
-export type WasmSource = BufferSource | WebAssembly.Module;
+export type WasmSource = WasmBytes | WasmModule;
 
 /** The raw exports of assembly/index.ts. @internal */
 export interface WasmExports {
@@ -170,7 +170,7 @@ export function isInitialized(): boolean {
 }
 
 /** The compiled kernel module (throws before init). */
-export function wasmModule(): WebAssembly.Module {
+export function wasmModule(): WasmModule {
   if (compiled === null) throw new Error(NOT_INITIALIZED);
   return compiled;
 }

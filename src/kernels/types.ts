@@ -6,6 +6,20 @@
  * which backend runs. Kernels trust their inputs: validation lives in the callers.
  */
 
+/**
+ * The WebAssembly types as the consumer's own lib declares them (lib.dom or
+ * lib.webworker: WebAssembly.Module, WebAssembly.Memory, BufferSource), looked up
+ * on `globalThis` instead of named, so that these declarations also type-check in a
+ * Node project whose lib has no WebAssembly (there: structural stand-ins).
+ */
+type WasmGlobal = typeof globalThis extends { WebAssembly: infer W } ? W : { readonly absent: true };
+/** A compiled `WebAssembly.Module`. */
+export type WasmModule = WasmGlobal extends { Module: { prototype: infer M } } ? M : object;
+/** A `WebAssembly.Memory`. */
+export type WasmMemory = WasmGlobal extends { Memory: { prototype: infer M } } ? M : { readonly buffer: ArrayBuffer; grow(delta: number): number };
+/** Wasm bytes (`BufferSource`: an ArrayBuffer or a view of one). */
+export type WasmBytes = WasmGlobal extends { compile(bytes: infer B): unknown } ? B : ArrayBuffer | ArrayBufferView;
+
 /** Activation codes shared with assembly/gemm.ts. */
 export const Act = { identity: 0, relu: 1, tanh: 2 } as const;
 export type ActCode = (typeof Act)[keyof typeof Act];
@@ -14,7 +28,7 @@ export type ActName = keyof typeof Act;
 export interface Kernels {
   readonly backend: 'wasm' | 'reference';
   /** The linear memory every pointer below is a byte offset into. */
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   /** First byte the arena may use (above the module's static data). */
   heapBase(): number;
   /** Registers the packing scratch the transB layout needs (≥ 8·k floats). */

@@ -19,7 +19,7 @@ const posixRel = (base: string, p: string): string => relative(base, p).split(se
 
 /** The consumer: the package by name (its "exports" types), and the two workerd entries by path. */
 const consumer = (dist: string): string => `
-import { DDPG, TD3, SAC, makeEnv, init, initSync, initFast, Policy, dmath, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
+import { DDPG, TD3, SAC, createKernels, makeEnv, init, initSync, initFast, Policy, dmath, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
 import { Policy as InferencePolicy, init as initPolicy, initSync as initPolicySync, type WasmSource } from 'ddpg-wasm/policy';
 import * as edge from ${JSON.stringify(`${dist}/workerd.js`)};
 import * as edgePolicy from ${JSON.stringify(`${dist}/policy-workerd.js`)};
@@ -45,7 +45,9 @@ const syncs: Array<() => void> = [initPolicySync, edge.initSync, edgePolicy.init
 const edgeAgent: InstanceType<typeof edge.DDPG> = new edge.DDPG(edge.makeEnv('Pendulum-v1'));
 // @ts-expect-error the types are real, not any: DDPG needs an environment
 new DDPG();
-export { fast, action, out, agents, s, config, learn, src, version, inits, syncs, edgeAgent };
+const memoryBytes: number = createKernels().memory.buffer.byteLength;
+await init(new Uint8Array(0));
+export { fast, action, out, agents, s, config, learn, src, version, inits, syncs, edgeAgent, memoryBytes };
 `;
 
 /** Declaration files npm would pack (dist-relative). */
@@ -63,9 +65,18 @@ function declarationsIn(dir: string): string[] {
   });
 }
 
+const OPTIONS: ts.CompilerOptions = {
+  module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
+  strict: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false,
+};
+
+const errors = (p: ts.Program, cwd: string): string =>
+  ts.formatDiagnostics(ts.getPreEmitDiagnostics(p), { getCanonicalFileName: (f) => f, getCurrentDirectory: () => cwd, getNewLine: () => '\n' });
+
 describe('the shipped declaration files', () => {
   let tmp = '';
   let program: ts.Program;
+  let nodeProgram: ts.Program;
 
   beforeAll(() => {
     tmp = mkdtempSync(join(tmpdir(), 'ddpg-wasm-types-'));
@@ -73,19 +84,20 @@ describe('the shipped declaration files', () => {
     symlinkSync(ROOT, join(tmp, 'node_modules', 'ddpg-wasm'), 'junction');
     const file = join(tmp, 'consumer.mts');
     writeFileSync(file, consumer(realpathSync(DIST).split(sep).join('/')));
-    program = ts.createProgram([file], {
-      module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022,
-      lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [], strict: true, exactOptionalPropertyTypes: true, noEmit: true, skipLibCheck: false,
-    });
+    program = ts.createProgram([file], { ...OPTIONS, lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'], types: [] });
+    // A Node project: no DOM lib (so no WebAssembly or BufferSource globals), @types/node.
+    nodeProgram = ts.createProgram([file], { ...OPTIONS, lib: ['lib.es2022.d.ts'], types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')] });
   });
   afterAll(() => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   it('type-check a consumer of ddpg-wasm, ddpg-wasm/policy and the workerd entries under moduleResolution nodenext', () => {
-    const diags = ts.getPreEmitDiagnostics(program);
-    const text = ts.formatDiagnostics(diags, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => tmp, getNewLine: () => '\n' });
-    expect(text).toBe('');
+    expect(errors(program, tmp)).toBe('');
+  });
+
+  it('type-check the same consumer in a Node project without the DOM lib (WebAssembly types looked up, not named)', () => {
+    expect(errors(nodeProgram, tmp)).toBe('');
   });
 
   it('are exactly the .d.ts files that consumer loads from dist/: each is reachable, and only those are packed', () => {
