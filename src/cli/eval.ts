@@ -38,7 +38,7 @@ export interface EvalResult {
 
 function runEpisodes(policy: Policy, episodes: number, seed: number): number[] {
   if (!isEnvId(policy.envId)) throw new Error(`the checkpoint was trained on "${policy.envId}", which is not a built-in environment`);
-  const env = makeEnv(policy.envId);
+  const env = makeEnv(policy.envId, policy.envOptions ?? {}); // the training physics and time limit
   const action = new Float32Array(policy.actDim);
   const returns: number[] = [];
   for (let k = 0; k < episodes; k++) {

@@ -17,7 +17,7 @@ interface Header {
   readonly format?: unknown;
   readonly kind?: unknown;
   readonly algo?: unknown;
-  readonly env?: { readonly id: string; readonly observationSpace: Space; readonly actionSpace: Space };
+  readonly env?: { readonly id: string; readonly observationSpace: Space; readonly actionSpace: Space; readonly maxEpisodeSteps?: unknown; readonly options?: unknown };
   readonly actor?: { readonly spec: NetworkSpec; readonly layout: readonly TensorLayout[]; readonly size: number };
 }
 
@@ -25,9 +25,25 @@ const refuse = (why: string): never => {
   throw new Error(`ddpg-wasm policy refused: ${why}`);
 };
 
+/** The stored env options: absent (null) or an object of finite numbers (the env's own constructor checks the values). */
+function checkOptions(o: unknown): Readonly<Record<string, number>> | null {
+  if (o === undefined) return null;
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return refuse('env.options must be an object');
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) refuse(`env.options.${k} must be a finite number, got ${JSON.stringify(v)}`);
+  }
+  return Object.freeze({ ...(o as Record<string, number>) });
+}
+
 export class Policy {
   /** Environment id the policy was trained on. */
   readonly envId: string;
+  /**
+   * The built-in environment's options stored with the file (e.g. Pendulum's g,
+   * the time limit): `makeEnv(policy.envId, policy.envOptions ?? {})` rebuilds the
+   * training physics. Null for a custom environment.
+   */
+  readonly envOptions: Readonly<Record<string, number>> | null;
   readonly algo: string;
   readonly observationSpace: Space;
   readonly actionSpace: Space;
@@ -38,6 +54,7 @@ export class Policy {
 
   private constructor(h: Required<Pick<Header, 'env' | 'actor'>> & { algo: string }, params: Float32Array) {
     this.envId = h.env.id;
+    this.envOptions = checkOptions(h.env.options);
     this.algo = h.algo;
     this.observationSpace = h.env.observationSpace;
     this.actionSpace = h.env.actionSpace;

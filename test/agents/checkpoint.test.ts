@@ -283,6 +283,14 @@ describe('refusing broken files, the env left untouched', () => {
     expect(() => DDPG.load(a.save())).toThrow(/pass the environment to load\(\); "Toy-v0" is not a built-in id/);
   });
 
+  it('Policy.load keeps the stored env options, and refuses broken ones', () => {
+    expect(Policy.load(policyFile).envOptions).toEqual({ g: 10, maxEpisodeSteps: 50 });
+    const bad = rewrite(policyFile, (h) => { (h.env as { options: unknown }).options = { g: 'heavy' }; });
+    expect(() => Policy.load(bad)).toThrow(/policy refused: env\.options\.g must be a finite number, got "heavy"/);
+    const custom = rewrite(policyFile, (h) => { delete (h.env as { options?: unknown }).options; });
+    expect(Policy.load(custom).envOptions).toBeNull();
+  });
+
   it('Policy.load refuses a truncated file too', () => {
     expect(() => Policy.load(policyFile.slice(0, policyFile.length - 8))).toThrow(/truncated or corrupted/);
   });

@@ -1,6 +1,10 @@
 // `ddpg-wasm eval` on the two files a short run writes (200 steps, no periodic evaluation).
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { DDPG } from '../../src/agents/ddpg.js';
+import { makeEnv } from '../../src/envs/make.js';
+import { Policy } from '../../src/policy/policy.js';
 import { cli, ensureBuilt, tempDir } from './helpers.js';
 
 let dir: string;
@@ -49,5 +53,28 @@ describe('ddpg-wasm eval', () => {
   it('prints mean, std and every return for people', async () => {
     const r = await cli('eval', '--checkpoint', join(dir, 'policy.ddpg'), '--episodes', '2');
     expect(r.stdout).toMatch(/mean return -?\d+\.\d\d, std \d+\.\d\d\nreturns: -?\d+\.\d\d -?\d+\.\d\d\n$/);
+  });
+
+  it("evaluates on the physics and time limit stored with the file (a library run on Pendulum with g = 2, 50 steps)", async () => {
+    const options = { g: 2, maxEpisodeSteps: 50 };
+    const agent = new DDPG(makeEnv('Pendulum-v1', options), { preset: 'keras', seed: 4, learningStarts: 0 });
+    await agent.learn(60);
+    const bytes = agent.save({ kind: 'policy' });
+    const file = join(tempDir(), 'g2.ddpg');
+    writeFileSync(file, bytes);
+    const policy = Policy.load(bytes);
+    expect(policy.envOptions).toEqual(options);
+    const env = makeEnv('Pendulum-v1', options);
+    const want = [5, 6].map((seed) => {
+      let obs = env.reset(seed), ret = 0;
+      for (;;) {
+        const r = env.step(policy.act(obs));
+        ret += r.reward;
+        if (r.terminated || r.truncated) return ret;
+        obs = r.obs;
+      }
+    });
+    const got = await evalJson('--checkpoint', file, '--episodes', '2', '--seed', '5');
+    expect(got.returns).toEqual(want);
   });
 });
