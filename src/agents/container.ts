@@ -3,27 +3,25 @@
  *
  *   offset  size  field
  *   0       8     magic "DDPGWASM"
- *   8       4     u32 format version (2)
+ *   8       4     u32 format version (1)
  *   12      4     u32 header length H (bytes, a multiple of 4)
  *   16      H     UTF-8 JSON header, padded with spaces; lists the f32 blocks
  *   16+H    …     the blocks, in header order: f32 blocks as little-endian
  *                 float32, u8 blocks as raw bytes padded with zeros to 4
- *   end−4   4     u32 XXH32 checksum (seed 0) of every byte before it
- *
- * Version 1 (before 0.1.0 was published) had an FNV-1a 32 checksum; it is refused.
+ *   end−4   4     u32 FNV-1a 32 checksum of every byte before it
  *
  * Decoding validates everything (magic, version, lengths, checksum, JSON, block
  * sizes, finiteness) before the caller touches any state, so a broken file is
  * refused whole and nothing is half-loaded.
  */
-import { xxh32 } from '../nn/hash.js';
+import { fnv1a32 } from '../nn/hash.js';
 
 /** @internal */
 export const MAGIC = 'DDPGWASM';
 /** Every engine we know of is little-endian; the DataView paths keep big-endian ones correct. */
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 /** @internal */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 1;
 
 /** @internal */
 export interface BlockEntry {
@@ -72,7 +70,7 @@ export function encodeContainer(header: Omit<ContainerHeader, 'blocks'>, blocks:
       o += padded(d);
     }
   }
-  dv.setUint32(o, xxh32(out.subarray(0, o)), true);
+  dv.setUint32(o, fnv1a32(out.subarray(0, o)), true);
   return out;
 }
 
@@ -97,7 +95,7 @@ export function decodeContainer(bytes: Uint8Array): Decoded {
   const H = dv.getUint32(12, true);
   if (H % 4 !== 0 || 16 + H + 4 > bytes.length) bad(`header length ${H} does not fit in ${bytes.length} bytes (truncated?)`);
   const end = bytes.length - 4;
-  const sum = xxh32(bytes.subarray(0, end));
+  const sum = fnv1a32(bytes.subarray(0, end));
   if (sum !== dv.getUint32(end, true)) bad('checksum mismatch (the file is truncated or corrupted)');
   let header: ContainerHeader;
   try {

@@ -2,7 +2,7 @@ export { Network, networkLayout, type NetworkOptions, type TensorLayout } from '
 export { type NetworkSpec, type DenseSpec, type Init, validateSpec } from './spec.js';
 export { Adam, type AdamOptions, type AdamState } from './adam.js';
 export { mse, negMeanQ } from './losses.js';
-export { fnv1a32, hashFloat32, hashFloat32Hex, xxh32 } from './hash.js';
+export { fnv1a32, hashFloat32, hashFloat32Hex } from './hash.js';
 export {
   NETWORK_MAGIC, networkToBytes, decodeNetwork, loadNetworkParams, networkFromBytes,
   type DecodedNetwork, type NetworkFromBytesOptions,

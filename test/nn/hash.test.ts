@@ -1,7 +1,7 @@
 // FNV-1a 32 against the published test vectors (Fowler/Noll/Vo, "FNV test
 // suite", http://www.isthe.com/chongo/src/fnv/test_fnv.c: FNV1A_32 column).
 import { describe, expect, it } from 'vitest';
-import { fnv1a32, hashFloat32, xxh32 } from '../../src/nn/index.js';
+import { fnv1a32, hashFloat32 } from '../../src/nn/index.js';
 
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
 
@@ -40,27 +40,5 @@ describe('hashFloat32', () => {
 
   it('tells +0 from −0', () => {
     expect(hashFloat32([Float32Array.of(0)])).not.toBe(hashFloat32([Float32Array.of(-0)]));
-  });
-});
-
-describe('xxh32 (the checkpoint checksum)', () => {
-  // Reference values of the xxHash specification's XXH32, seed 0 (e.g. Python's
-  // xxhash.xxh32_intdigest); the long one covers the 16-byte lanes and the tail.
-  it.each([
-    ['', 0x02cc5d05],
-    ['a', 0x550d7456],
-    ['abc', 0x32d153ff],
-    ['Nobody inspects the spammish repetition', 0xe2293b2f],
-  ])('xxh32(%j) = %d', (s, want) => {
-    expect(xxh32(ascii(s))).toBe(want);
-  });
-
-  it('reads a subarray at any byte offset (unaligned words)', () => {
-    const text = ascii('xNobody inspects the spammish repetition');
-    expect(xxh32(text.subarray(1))).toBe(0xe2293b2f);
-  });
-
-  it('honours the seed', () => {
-    expect(xxh32(ascii('abc'), 1)).not.toBe(xxh32(ascii('abc')));
   });
 });
