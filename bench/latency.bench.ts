@@ -93,14 +93,33 @@ function coldStart(): string {
   }
 }
 
+/** save()/load() of a full checkpoint (what an edge function pays per request when it resumes training). */
+async function checkpoints(): Promise<string> {
+  const agent = new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: 0 });
+  await agent.learn(1000);
+  const full = agent.save();
+  const policy = agent.save({ kind: 'policy' });
+  const rows = await measure([
+    { name: `DDPG save(), full (${sig(full.length / 1024 / 1024)} MiB)`, fn: () => { agent.save(); } },
+    { name: 'DDPG.load(full)', fn: () => { DDPG.load(full); } },
+    { name: `DDPG save({ kind: 'policy' }) (${sig(policy.length / 1024)} KiB)`, fn: () => { agent.save({ kind: 'policy' }); } },
+    { name: 'Policy.load(policy)', fn: () => { Policy.load(policy); } },
+  ], { timeMs: 1500, batchMs: 20 });
+  return table(['call (keras preset, after 1 000 steps)', 'median ms', 'rme'],
+    rows.map((r) => [r.name, sig(r.medianUs / 1000), `±${sig(r.rme, 2)}%`]));
+}
+
 export default async function run(): Promise<string> {
   const note = ensureDist();
   const warm = await warmAct();
+  const saveLoad = await checkpoints();
   const cold = coldStart();
   return section('Latency: act() and cold start (issue 7)',
     '`npm run bench -- latency`.' + (note ? ` _${note}_` : ''),
     '### act() at batch 1, warm (tinybench, median per call)',
     warm,
     '### Cold start in a fresh process (dist/, Node, no compile cache)',
-    cold);
+    cold,
+    '### Checkpoints: save() and load() (tinybench, warm)',
+    saveLoad);
 }
