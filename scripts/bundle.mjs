@@ -22,9 +22,15 @@
 // rewritten to the name the binding has in this output. References are found with
 // the TS checker (getSymbolAtLocation on a Program over the emitted JS), not by
 // matching text. Whatever this does not handle fails the build with a message.
+// Invariants it enforces because the concatenation relies on them: no module but
+// cli/main.js runs code at top level besides declarations (so the order in which
+// the outputs evaluate modules cannot matter: see evaluationOrder); no function,
+// class or function-valued binding is renamed (its .name would change); every
+// output parses (node --check).
 // Each file is written without leading indentation (scripts/strip-indent.mjs).
 // The module → output map goes to build/bundle-manifest.json (not shipped; the
 // tests read it). The same dist/ input gives the same bytes.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, posix, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +46,8 @@ const ENTRIES = ['index.js', 'policy.js', 'workerd.js', 'policy-workerd.js', 'cl
 /** Entries whose whole reach goes to the core chunk (inference only). */
 const POLICY_ENTRIES = ['policy.js', 'policy-workerd.js'];
 const WASM_BYTES = 'kernels/wasm-bytes.js';
+/** The one module allowed to run code at top level (it starts the CLI); it is evaluated last, in its own output. */
+const EFFECTFUL = 'cli/main.js';
 const CHUNK = { wasm: 'chunks/wasm-bytes.js', core: 'chunks/core.js', library: 'chunks/library.js' };
 /** Outputs in the order their import statements are written (dependencies first). */
 const OUTPUT_ORDER = [CHUNK.wasm, CHUNK.core, CHUNK.library, ...ENTRIES];
@@ -49,6 +57,8 @@ const fail = (msg) => {
   throw new BundleError(msg);
 };
 const toPosix = (p) => p.split(sep).join('/');
+/** The src/ file an emitted module comes from, for messages that ask a developer to rename something. */
+const srcOf = (rel) => `src/${rel.replace(/\.js$/, '.ts')}`;
 
 // ---------------------------------------------------------------- the module graph
 
@@ -77,6 +87,7 @@ function scanModule(rel, sf) {
     starExports: [], // target rel paths of `export * from`
     topLevel: [], // [name, declaration name node] of functions, classes, variables
     removals: [], // [start, end] source ranges to delete
+    effects: [], // top-level statements that run code (not declarations, imports, exports)
     shebang: '',
   };
   const where = (node) => `dist/${rel}:${sf.getLineAndCharacterOfPosition(node.getStart(sf)).line + 1}`;
@@ -99,21 +110,18 @@ function scanModule(rel, sf) {
       const target = resolveSpec(rel, spec);
       const clause = stmt.importClause;
       removeStatement(stmt);
-      if (clause === undefined) { // import './x.js': evaluation only
-        if (target === null) fail(`${where(stmt)}: side-effect import of '${spec}' is not supported`);
-        addDep(target);
-        continue;
-      }
-      if (clause.isTypeOnly) continue;
+      if (clause?.isTypeOnly) continue;
       const names = [];
-      if (clause.name) names.push([clause.name.text, 'default']);
-      const nb = clause.namedBindings;
+      if (clause?.name) names.push([clause.name.text, 'default']);
+      const nb = clause?.namedBindings;
       if (nb && ts.isNamespaceImport(nb)) names.push([nb.name.text, '*']);
       if (nb && ts.isNamedImports(nb)) {
         for (const el of nb.elements) if (!el.isTypeOnly) names.push([el.name.text, (el.propertyName ?? el.name).text]);
       }
-      // `import {} from './x.js'` is what is left of a type-only import: nothing to evaluate or bind.
-      if (names.length === 0) continue;
+      // `import './x.js'`, and `import {} from './x.js'` (what verbatimModuleSyntax leaves of
+      // `import { type T } from`): evaluation only. x is still bundled and ordered before this
+      // module; it has no top-level effects to run (checkNoTopLevelEffects), so nothing is lost.
+      if (names.length === 0 && target === null) fail(`${where(stmt)}: side-effect import of '${spec}' is not supported`);
       addDep(target);
       for (const [local, imported] of names) mod.imports.set(local, { spec, target, imported });
     } else if (ts.isExportDeclaration(stmt)) {
@@ -158,6 +166,8 @@ function scanModule(rel, sf) {
       }
     } else if (ts.canHaveModifiers(stmt) && exportModifier(stmt)) {
       fail(`${where(stmt)}: unsupported exported ${ts.SyntaxKind[stmt.kind]}`);
+    } else if (!ts.isEmptyStatement(stmt)) {
+      mod.effects.push(`${where(stmt)}: ${stmt.getText(sf).split('\n')[0].slice(0, 60)}`);
     }
   }
   forbidDynamic(sf, where);
@@ -179,7 +189,11 @@ function forbidDynamic(sf, where) {
   visit(sf);
 }
 
-/** Every module the entries reach, parsed with a checker (noResolve: imports stay alias symbols; we resolve them). */
+/**
+ * Every module the entries reach, parsed with a checker (noResolve: imports stay
+ * alias symbols; we resolve them. noLib: a global is then a name without a symbol,
+ * which tells it from a local as well as lib.d.ts would, and lib.d.ts is not parsed).
+ */
 function loadGraph() {
   const reach = [];
   const seen = new Set();
@@ -204,7 +218,7 @@ function loadGraph() {
   }
   const files = reach.map((r) => join(DIST, r));
   const program = ts.createProgram(files, {
-    allowJs: true, noResolve: true, noEmit: true, types: [], target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext,
+    allowJs: true, noResolve: true, noLib: true, noEmit: true, types: [], target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext,
   });
   const checker = program.getTypeChecker();
   const modules = new Map();
@@ -212,10 +226,38 @@ function loadGraph() {
     const sf = program.getSourceFile(join(DIST, rel)) ?? fail(`TS program lost dist/${rel}`);
     modules.set(rel, scanModule(rel, sf));
   }
+  checkNoTopLevelEffects(modules);
   return { modules, checker, order: evaluationOrder(modules) };
 }
 
-/** Depth-first post-order from the entries, imports in source order: the order ESM evaluates them. Fails on a cycle. */
+/**
+ * The outputs do not evaluate modules in the order ESM would for a given entry
+ * (see evaluationOrder), so no module may depend on another having run first
+ * beyond its own imports: top level may only declare (functions, classes,
+ * variables with any initializer) and import/export. Only cli/main.js, which is
+ * evaluated last of all (its own output imports everything else), may run code.
+ */
+function checkNoTopLevelEffects(modules) {
+  const bad = [...modules.values()].filter((m) => m.rel !== EFFECTFUL).flatMap((m) => m.effects);
+  if (bad.length > 0) {
+    fail(`top-level code outside declarations would run in a different order once bundled (only ${srcOf(EFFECTFUL)} may have it); ` +
+      `move it into a function or a variable initializer:\n  ${bad.join('\n  ')}`);
+  }
+}
+
+/**
+ * Depth-first post-order from the entries (index.js, policy.js, workerd.js,
+ * policy-workerd.js, cli/main.js), imports in source order; fails on a cycle.
+ * Each output lists its modules in this one order, and an output imports the
+ * outputs its modules depend on; what that guarantees is only that a module's
+ * body runs after the bodies of every module it imports (its dependencies come
+ * earlier in the same output or in an output imported before it: wasm-bytes →
+ * core → library → entries). It is not the order ESM would use for a particular
+ * entry: the chunks always run wasm-bytes, core, library, whatever an entry's
+ * import order, and unrelated modules of one chunk keep the global order. That is
+ * harmless only because no module except cli/main.js has top-level statements
+ * besides declarations (checkNoTopLevelEffects).
+ */
 function evaluationOrder(modules) {
   const order = [];
   const state = new Map(); // rel → 'visiting' | 'done'
@@ -303,23 +345,49 @@ function scanReferences(mod, checker) {
   const refs = []; // { id, local, shorthand }
   const free = new Set();
   const inner = new Set();
+  const named = new Set(); // top-level locals whose name a function or class takes as its .name
+  for (const [name, id] of mod.topLevel) if (namesAFunction(id)) named.add(name);
   const removed = new Set(sf.statements.filter((s) => ts.isImportDeclaration(s) || ts.isExportDeclaration(s)));
   const visit = (node) => {
     if (removed.has(node)) return;
-    if (ts.isIdentifier(node)) {
+    // `target` in new.target is no reference (the checker answers with the enclosing class's symbol).
+    if (ts.isIdentifier(node) && !ts.isMetaProperty(node.parent)) {
       const p = node.parent;
       const shorthand = ts.isShorthandPropertyAssignment(p) && p.name === node;
       const sym = norm(shorthand ? checker.getShorthandAssignmentValueSymbol(p) : checker.getSymbolAtLocation(node));
       const local = sym && top.get(sym);
-      if (local !== undefined) refs.push({ id: node, local, shorthand: shorthand ? 'after' : isShorthandBinding(node) ? 'before' : '' });
+      if (local !== undefined) {
+        refs.push({ id: node, local, shorthand: shorthand ? 'after' : isShorthandBinding(node) ? 'before' : '' });
+        // `f = () => {}` (also ??=, ||=, &&=) names the function after f, like a declaration does.
+        if (ts.isBinaryExpression(p) && p.left === node && NAMING_ASSIGNMENTS.includes(p.operatorToken.kind) && isAnonymousFunction(p.right)) named.add(local);
+      }
       else if (isDeclarationName(node)) inner.add(node.text);
       else if (!isPropertyName(node) && !sym?.declarations?.some((d) => d.getSourceFile() === sf)) free.add(node.text);
     }
     ts.forEachChild(node, visit);
   };
   visit(sf);
-  return { refs, free, inner };
+  return { refs, free, inner, named };
 }
+
+const NAMING_ASSIGNMENTS = [ts.SyntaxKind.EqualsToken, ts.SyntaxKind.QuestionQuestionEqualsToken, ts.SyntaxKind.BarBarEqualsToken, ts.SyntaxKind.AmpersandAmpersandEqualsToken];
+
+/** An anonymous function, arrow or class expression (in parentheses or not): it takes the name of the binding it initialises. */
+const isAnonymousFunction = (e) => {
+  while (e !== undefined && ts.isParenthesizedExpression(e)) e = e.expression;
+  return e !== undefined && (ts.isArrowFunction(e) || ((ts.isFunctionExpression(e) || ts.isClassExpression(e)) && e.name === undefined));
+};
+
+/**
+ * Whether renaming this top-level declaration would change some function's or
+ * class's .name (visible in stack traces, error messages, C.name): function and
+ * class declarations, and `const f = () => {}`, `let C = class {}`, `{ f = function () {} } = o`.
+ */
+const namesAFunction = (id) => {
+  const p = id.parent;
+  return ((ts.isFunctionDeclaration(p) || ts.isClassDeclaration(p)) && p.name === id) ||
+    ((ts.isVariableDeclaration(p) || ts.isBindingElement(p)) && p.name === id && isAnonymousFunction(p.initializer));
+};
 
 /** `x` in `obj.x`, `{ x: 1 }`, `class { x() {} }`: not a variable reference. */
 const isPropertyName = (id) => {
@@ -375,9 +443,12 @@ function checkOutputCycles(outputs) {
 }
 
 /**
- * One naming scope per output file. Top-level declarations keep their names in
- * evaluation order; a later clash gets `$1`, `$2`…; no name may hide a global
- * that some module of the file uses.
+ * One naming scope per output file. A name that some function or class takes as
+ * its .name (namesAFunction, scan.named) is never changed: two of them that clash,
+ * or one that would hide a global another module of the file uses, fail the build
+ * naming both src/ modules. The other top-level declarations keep their names in
+ * evaluation order; a later clash, or a clash with a function's name, gets `$1`,
+ * `$2`…; no name may hide a global that some module of the file uses.
  */
 function createOutputs(modules, order, outputOf, scans) {
   const outputs = new Map();
@@ -396,15 +467,28 @@ function createOutputs(modules, order, outputOf, scans) {
       namespaces: new Map(), // rel → name of its namespace object (built after the module's body)
     });
   }
+  const what = (rel, id) => {
+    const p = id.parent;
+    const kind = ts.isClassDeclaration(p) ? 'class' : ts.isFunctionDeclaration(p) ? 'function' : 'function-valued binding';
+    return `${kind} ${id.text} of ${srcOf(rel)}`;
+  };
   for (const out of outputs.values()) {
-    for (const rel of out.mods) {
-      for (const [name, id] of modules.get(rel).topLevel) {
-        const n = pickName(out, name);
-        // A class's name is visible (C.name, stack traces, error messages): never change it.
-        if (n !== name && ts.isClassDeclaration(id.parent)) fail(`dist/${rel}: class ${name} clashes with another top-level name in dist/${out.name}; rename one`);
-        out.names.set(keyOf({ kind: 'local', mod: rel, name }), n);
+    const decls = out.mods.flatMap((rel) => modules.get(rel).topLevel.map(([name, id]) => ({ rel, name, id, fixed: scans.get(rel).named.has(name) })));
+    const fixed = new Map(); // name → the declaration that keeps it
+    for (const d of decls.filter((x) => x.fixed)) {
+      const other = fixed.get(d.name);
+      if (other !== undefined) {
+        fail(`dist/${out.name}: ${what(other.rel, other.id)} and ${what(d.rel, d.id)} would share one scope; renaming either ` +
+          `would change its .name: rename one of them in src/`);
       }
+      if (out.reserved.has(d.name)) {
+        const user = out.mods.find((rel) => scans.get(rel).free.has(d.name));
+        fail(`dist/${out.name}: ${what(d.rel, d.id)} would hide the global ${d.name} that ${srcOf(user)} uses; rename it in src/`);
+      }
+      fixed.set(d.name, d);
+      out.used.add(d.name);
     }
+    for (const d of decls) out.names.set(keyOf({ kind: 'local', mod: d.rel, name: d.name }), d.fixed ? d.name : pickName(out, d.name));
   }
   return outputs;
 }
@@ -465,7 +549,7 @@ function bundle() {
     const out = outputs.get(outputOf.get(rel));
     const mod = modules.get(rel);
     const { refs, inner } = scans.get(rel);
-    const edits = mod.removals.map(([s, e]) => [s, e, '']);
+    const edits = mod.removals.map(([s, e]) => [s, e, '', true]);
     for (const { id, local, shorthand } of refs) {
       const b = mod.imports.has(local) ? R.resolveImport(rel, mod.imports.get(local)) : { kind: 'local', mod: rel, name: local };
       const n = nameIn(out, b);
@@ -474,7 +558,7 @@ function bundle() {
       const start = id.getStart(mod.sf);
       edits.push(shorthand === 'after' ? [id.end, id.end, `: ${n}`] : shorthand === 'before' ? [start, id.end, `${id.text}: ${n}`] : [start, id.end, n]);
     }
-    bodies.set(rel, applyEdits(mod.sf.text, edits, mod.shebang.length));
+    bodies.set(rel, applyEdits(mod.sf.text, edits, mod.shebang === '' ? 0 : mod.shebang.length + 1));
   }
   // Entry exports: exactly the names tsc's entry module exports.
   for (const e of ENTRIES) {
@@ -498,18 +582,37 @@ function checkNotCaptured(checker, id, name, sf) {
   }
 }
 
-/** Applies [start, end, text] edits (non-overlapping) and drops the shebang and the blank lines left behind. */
+/**
+ * Applies [start, end, text, removal] edits (non-overlapping) to `text` from
+ * `skip` on (past the shebang line), and drops the lines that a removal (of an
+ * import or export statement) left blank, and the final line break. Other blank
+ * lines stay: those inside a multi-line template literal or string are its text.
+ */
 function applyEdits(text, edits, skip) {
   edits.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let s = '';
   let at = skip;
-  for (const [start, end, repl] of edits) {
+  const removedAt = []; // positions in s where a statement was removed, ascending
+  for (const [start, end, repl, removal] of edits) {
     if (start < at) fail(`overlapping edits at ${start} (internal error)`);
     s += text.slice(at, start) + repl;
+    if (removal) removedAt.push(s.length);
     at = end;
   }
   s += text.slice(at);
-  return s.split('\n').filter((l) => l.trim() !== '').join('\n');
+  if (s.endsWith('\n')) s = s.slice(0, -1);
+  const lines = [];
+  let k = 0;
+  for (let lineStart = 0; lineStart <= s.length;) {
+    const nl = s.indexOf('\n', lineStart);
+    const lineEnd = nl === -1 ? s.length : nl;
+    const line = s.slice(lineStart, lineEnd);
+    while (k < removedAt.length && removedAt[k] < lineStart) k++;
+    const emptied = k < removedAt.length && removedAt[k] <= lineEnd && line.trim() === '';
+    if (!emptied) lines.push(line);
+    lineStart = lineEnd + 1;
+  }
+  return lines.join('\n');
 }
 
 function render(out, modules, bodies, R, nameIn) {
@@ -557,6 +660,25 @@ function render(out, modules, bodies, R, nameIn) {
 /** Import statement order: externals, then the outputs dependencies-first. */
 const rank = (from) => (OUTPUT_ORDER.includes(from) ? 1 + OUTPUT_ORDER.indexOf(from) : 0);
 
+/**
+ * Safety net: every output must parse as a module in this very Node (V8's parser
+ * with its early errors, through `node --check` on stdin), else the build fails
+ * before anything is written. The typescript parser alone accepts too much
+ * (`new.P`, a duplicate `let`).
+ */
+async function checkParses(written) {
+  const check = (name, code) => new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '--check'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code === 0 ? null : `dist/${name}${err.replace(/^\[stdin\]/, '').replace(/\n\s+at [\s\S]*$/, '')}`));
+    child.stdin.end(code);
+  });
+  const errors = (await Promise.all([...written].map(([name, code]) => check(name, code)))).filter((e) => e !== null);
+  if (errors.length > 0) fail(`the bundled output does not parse (a bundler bug, or invalid input):\n${errors.join('\n')}`);
+}
+
 // ---------------------------------------------------------------- main
 
 function listJs(dir, base = dir) {
@@ -575,6 +697,7 @@ function removeEmptyDirs(dir) {
 try {
   const before = listJs(DIST);
   const { written, outputOf, order } = bundle();
+  await checkParses(written);
   const unreached = before.filter((f) => !outputOf.has(f) && !written.has(f));
   for (const f of before) if (!written.has(f)) rmSync(join(DIST, f));
   for (const [name, code] of written) {

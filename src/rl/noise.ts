@@ -68,7 +68,7 @@ function checkNum(v: unknown, field: string, min: number, openMin: boolean): num
   return v;
 }
 
-function checkDim(v: unknown, who: string): number {
+function checkNoiseDim(v: unknown, who: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
     throw new RangeError(`${who}: dim must be a positive integer, got ${String(v)}`);
   }
@@ -94,7 +94,7 @@ export class OrnsteinUhlenbeckNoise implements ActionNoise {
 
   constructor(options: OrnsteinUhlenbeckOptions) {
     const who = 'OrnsteinUhlenbeckNoise';
-    this.dim = checkDim(options?.dim, who);
+    this.dim = checkNoiseDim(options?.dim, who);
     this.sigma = checkNum(options.sigma ?? 0.2, `${who}: sigma`, 0, false);
     this.theta = checkNum(options.theta ?? 0.15, `${who}: theta`, 0, false);
     this.dt = checkNum(options.dt ?? 1e-2, `${who}: dt`, 0, true);
@@ -140,7 +140,7 @@ export class GaussianNoise implements ActionNoise {
   readonly mean: number;
 
   constructor(options: GaussianOptions) {
-    this.dim = checkDim(options?.dim, 'GaussianNoise');
+    this.dim = checkNoiseDim(options?.dim, 'GaussianNoise');
     this.sigma = checkNum(options.sigma, 'GaussianNoise: sigma', 0, false);
     this.mean = checkNum(options.mean ?? 0, 'GaussianNoise: mean', -Infinity, false);
   }
