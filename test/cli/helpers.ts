@@ -5,7 +5,7 @@
  * by a lock directory so parallel test files do not build at the same time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,8 +28,10 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 export async function ensureBuilt(): Promise<void> {
   if (!stale()) return;
-  const lock = join(ROOT, 'dist', '.cli-test-build.lock');
-  mkdirSync(join(ROOT, 'dist'), { recursive: true });
+  // The lock lives in build/, not dist/: the build empties dist/ (it would delete the
+  // lock under its holder, and a waiting test file would then build concurrently).
+  const lock = join(ROOT, 'build', '.dist-test-build.lock');
+  mkdirSync(join(ROOT, 'build'), { recursive: true });
   for (const end = Date.now() + 180_000; ; ) {
     try {
       mkdirSync(lock);
@@ -47,7 +49,7 @@ export async function ensureBuilt(): Promise<void> {
       if (stale()) throw new Error(`npm run build failed:\n${r.stdout}\n${r.stderr}`);
     }
   } finally {
-    rmdirSync(lock);
+    rmSync(lock, { recursive: true, force: true });
   }
 }
 
