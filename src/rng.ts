@@ -59,6 +59,7 @@ export class Rng {
    */
   constructor(seed: number, stream = '') {
     checkSeed(seed);
+    if (typeof stream !== 'string') throw new TypeError(`Rng: stream must be a string, got ${String(stream)}`);
     const st = { x: BigInt(seed) ^ (stream === '' ? 0n : fnv1a64(stream)) };
     const a = splitmix64(st);
     const b = splitmix64(st);
@@ -107,6 +108,7 @@ export class Rng {
 
   /** Uniform double in [lo, hi) (numpy's `low + (high − low)·random()`). */
   uniform(lo: number, hi: number): number {
+    if (!Number.isFinite(hi - lo)) throw new RangeError(`Rng.uniform: lo and hi must be finite numbers, got ${lo}, ${hi}`);
     return lo + (hi - lo) * this.float();
   }
 

@@ -18,8 +18,9 @@ export function stageObservation(who: string, obs: ArrayLike<number>, obsDim: nu
   if (res.length !== actDim) throw new RangeError(`${who}: out must have length ${actDim}, got ${res.length}`);
   for (let i = 0; i < obsDim; i++) {
     const v = obs[i]!;
-    if (!Number.isFinite(v)) throw new RangeError(`${who}: obs[${i}] is ${v} (must be finite)`);
+    // Checked after the float32 store: beyond ±3.4e38 a finite double becomes ±Infinity.
     dst[at + i] = v;
+    if (!Number.isFinite(v) || !Number.isFinite(dst[at + i]!)) throw new RangeError(`${who}: obs[${i}] is ${v} (must be finite in float32)`);
   }
   return res;
 }

@@ -39,6 +39,8 @@ export function checks(algo: string) {
     if (n.type === 'ou') {
       num(0, 1e6, false, false)(n.theta, `${f}.theta`);
       num(0, 1e6, true, false)(n.dt, `${f}.dt`);
+      // x ← x + θ·dt·(μ − x) + …: beyond θ·dt = 2 each step amplifies x, up to NaN.
+      num(0, 2, false, false)((n.theta as number) * (n.dt as number), `${f}.theta·dt`);
     }
   };
   return { num, int, widths, oneOf, noise };

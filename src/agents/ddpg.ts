@@ -81,6 +81,9 @@ export function ddpgNetworks(c: DDPGConfig, obsDim: number, actDim: number, actB
 
 /** The symmetric bound h of an action space [−h, h]^n (the actor's tanh × h). */
 export function actionBound(env: Env): number {
+  if (!(env?.observationSpace?.shape[0] >= 1 && env.actionSpace?.shape[0] >= 1)) {
+    throw new TypeError(`env must be an Env with observationSpace and actionSpace boxes, got ${String(env)}`);
+  }
   const { low, high } = env.actionSpace;
   const h = high[0]!;
   for (let i = 0; i < high.length; i++) {
@@ -124,9 +127,9 @@ export class DDPG {
     const c = resolveConfig(rest);
     this.config = c;
     this.env = env;
+    this.actBound = actionBound(env); // first: it checks that env is an Env
     this.obsDim = env.observationSpace.shape[0];
     this.actDim = env.actionSpace.shape[0];
-    this.actBound = actionBound(env);
     const specs = ddpgNetworks(c, this.obsDim, this.actDim, this.actBound);
     // Alg. 1 lines 1–3: plan every tensor in one arena, grow memory once.
     const arena = new Arena(createKernels(backend));

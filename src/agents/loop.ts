@@ -7,7 +7,7 @@
  */
 import type { Env, StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
-import type { Rng } from '../rng.js';
+import { checkSeed, type Rng } from '../rng.js';
 import type { ReplayBuffer } from '../rl/buffer.js';
 import type { ActionNoise } from './noise-factory.js';
 
@@ -109,6 +109,8 @@ export const EVAL_SEED_OFFSET = 1_000_000;
  * seeds within EVAL_SEED_OFFSET + k of 2^53 − 1).
  */
 export function evalSeed(seed: number, k: number): number {
+  checkSeed(seed);
+  if (!(Number.isSafeInteger(k) && k >= 0 && k <= 2 ** 32)) throw new RangeError(`evalSeed: k must be an integer in [0, 2^32], got ${k}`);
   const room = Number.MAX_SAFE_INTEGER - EVAL_SEED_OFFSET - k;
   return seed <= room ? seed + EVAL_SEED_OFFSET + k : seed - room - 1;
 }
@@ -266,7 +268,7 @@ export class RunLoop {
 
   /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. @internal */
   evaluateWith(episodes: number, env: Env | undefined): EvalRecord {
-    if (!Number.isSafeInteger(episodes) || episodes < 1) throw new RangeError(`evaluate: episodes must be a positive integer, got ${episodes}`);
+    if (!Number.isSafeInteger(episodes) || episodes < 1 || episodes > 100_000) throw new RangeError(`evaluate: episodes must be an integer in [1, 100000], got ${episodes}`);
     return this.evaluate(env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument'), episodes);
   }
 
@@ -335,6 +337,10 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
   if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${String(ee)}`);
   const ep = o.evalEpisodes ?? 10;
   if (!Number.isSafeInteger(ep) || ep < 1 || ep > 100_000) throw new RangeError(`learn: evalEpisodes must be an integer in [1, 100000], got ${String(ep)}`);
+  // Before the first step: a bad callback would otherwise fail mid-run, after training state changed.
+  for (const k of ['onStep', 'onEpisode', 'onEval'] as const) {
+    if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`learn: ${k} must be a function, got ${String(o[k])}`);
+  }
 }
 
 /** A custom env returning NaN/∞ must not be trained on: fail naming the step. */

@@ -121,6 +121,8 @@ export function restoreAgent(p: CheckpointParts, c: DecodedCheckpoint): void {
   }
   const params = p.nets.map((n) => f32Block(blocks, n.block, n.net.size));
   const moments = p.optims.map((o) => [f32Block(blocks, `${o.name}.adam.m`, o.adam.net.size), f32Block(blocks, `${o.name}.adam.v`, o.adam.net.size)] as const);
+  // Adam divides by √v: a negative v would turn the next update into NaN.
+  if (moments.some(([, v]) => v.some((x) => x < 0))) throw new Error('ddpg-wasm checkpoint refused: a negative Adam second moment v');
   const extras = p.extraBlocks.map((b) => f32Block(blocks, b.name, b.length));
   const buffer = blocks.get('buffer');
   if (!(buffer instanceof Uint8Array)) throw new Error('ddpg-wasm checkpoint refused: the replay buffer block is missing');

@@ -169,9 +169,9 @@ export class SAC {
     const c = resolveSACConfig(rest);
     this.config = c;
     this.env = env;
+    this.actBound = actionBound(env); // first: it checks that env is an Env
     this.obsDim = env.observationSpace.shape[0];
     this.actDim = env.actionSpace.shape[0];
-    this.actBound = actionBound(env);
     this.targetEntropy = c.targetEntropy === 'auto' ? -this.actDim : c.targetEntropy;
     const o = this.obsDim, a = this.actDim, N = c.batchSize;
     const specs = sacNetworks(c, o, a);

@@ -108,9 +108,9 @@ export class TD3 {
     const c = resolveTD3Config(rest);
     this.config = c;
     this.env = env;
+    this.actBound = actionBound(env); // first: it checks that env is an Env
     this.obsDim = env.observationSpace.shape[0];
     this.actDim = env.actionSpace.shape[0];
-    this.actBound = actionBound(env);
     const o = this.obsDim, a = this.actDim, N = c.batchSize;
     const specs = td3Networks(c, o, a, this.actBound);
     // Alg. 1 lines 1–3: plan every tensor in one arena, grow memory once.

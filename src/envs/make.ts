@@ -19,14 +19,15 @@ export function makeEnv(id: 'Pendulum-v1', options?: PendulumOptions): Pendulum;
 export function makeEnv(id: 'MountainCarContinuous-v0', options?: MountainCarOptions): MountainCarContinuous;
 export function makeEnv(id: string, options?: PendulumOptions | MountainCarOptions): Env;
 export function makeEnv(id: string, options: PendulumOptions | MountainCarOptions = {}): Env {
-  switch (id) {
-    case 'Pendulum-v1':
-      return new Pendulum(options);
-    case 'MountainCarContinuous-v0':
-      return new MountainCarContinuous(options);
-    default:
-      throw new RangeError(`makeEnv: unknown environment id ${JSON.stringify(id)}; known: ${ENV_IDS.join(', ')}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`makeEnv: options must be an object, got ${String(options)}`);
+  const env = id === 'Pendulum-v1' ? new Pendulum(options) : id === 'MountainCarContinuous-v0' ? new MountainCarContinuous(options) : null;
+  if (env === null) throw new RangeError(`makeEnv: unknown environment id ${JSON.stringify(id)}; known: ${ENV_IDS.join(', ')}`);
+  // A misspelt option (say `gravity`) must not silently give the default physics.
+  const known = ['seed', ...Object.keys(env.options)];
+  for (const k of Object.keys(options)) {
+    if (!known.includes(k)) throw new RangeError(`makeEnv: unknown option ${k} for ${id} (known: ${known.join(', ')})`);
   }
+  return env;
 }
 
 /**

@@ -71,7 +71,8 @@ export class Pendulum extends EpisodicEnv {
   constructor(options: PendulumOptions = {}) {
     super(options, MAX_EPISODE_STEPS);
     const g = options.g ?? 10.0;
-    if (!Number.isFinite(g)) throw new RangeError(`Pendulum-v1: g must be a finite number, got ${String(g)}`);
+    // Bounded so that 3g/2·sin θ stays finite (at g ≈ 1.2e308 it is ∞·0 = NaN for θ = 0).
+    if (!(typeof g === 'number' && Math.abs(g) <= 1e6)) throw new RangeError(`Pendulum-v1: g must be a finite number in [-1e6, 1e6], got ${String(g)}`);
     this.g = g;
     this.gravityTerm = (3 * g) / 2;
   }

@@ -76,7 +76,12 @@ export class Arena {
     const scratch = this.alloc('gemm.scratch', 8 * Math.max(this.scratchK, 1));
     const mem = this.kernels.memory;
     const have = mem.buffer.byteLength;
-    if (this.top > have) mem.grow(Math.ceil((this.top - have) / PAGE));
+    try {
+      if (this.top > have) mem.grow(Math.ceil((this.top - have) / PAGE));
+    } catch {
+      // wasm32 stops at 4 GiB (often less: the engine or the host may refuse first).
+      throw new RangeError(`Arena: ${Math.ceil(this.top / 2 ** 20)} MiB of networks and batches do not fit in wasm memory; use narrower layers or a smaller batchSize`);
+    }
     this.committedBuffer = mem.buffer;
     new Float32Array(mem.buffer, this.blocks[0]?.ptr ?? 0, (this.top - (this.blocks[0]?.ptr ?? 0)) / 4).fill(0);
     this.kernels.setScratch(scratch.ptr, scratch.length * 4);

@@ -59,7 +59,7 @@ function checkDense(d: DenseSpec, field: string): void {
   if (d.activation !== undefined && !ACTS.includes(d.activation)) {
     throw new RangeError(`${field}.activation must be one of ${ACTS.join(', ')}, got ${String(d.activation)}`);
   }
-  if (d.scale !== undefined && !(typeof d.scale === 'number' && Number.isFinite(d.scale) && d.scale > 0)) {
+  if (d.scale !== undefined && !(typeof d.scale === 'number' && Number.isFinite(Math.fround(d.scale)) && d.scale > 0)) {
     throw new RangeError(`${field}.scale must be a finite number > 0, got ${String(d.scale)}`);
   }
   checkInit(d.kernelInit, `${field}.kernelInit`);

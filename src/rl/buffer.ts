@@ -42,6 +42,8 @@ function checkDim(value: number, field: string, max: number): number {
   return value;
 }
 
+const f32 = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(Math.fround(v));
+
 /** dst[d..d+n) = src[s..s+n), without allocating a subarray view. */
 function copyRow(src: ArrayLike<number>, s: number, dst: Float32Array, d: number, n: number): void {
   for (let j = 0; j < n; j++) dst[d + j] = src[s + j]!;
@@ -68,11 +70,15 @@ export class ReplayBuffer {
     this.capacity = checkDim(capacity, 'capacity', MAX_CAPACITY);
     this.obsDim = checkDim(obsDim, 'obsDim', 65536);
     this.actionDim = checkDim(actionDim, 'actionDim', 65536);
-    this.obs = new Float32Array(capacity * obsDim);
-    this.action = new Float32Array(capacity * actionDim);
-    this.reward = new Float32Array(capacity);
-    this.nextObs = new Float32Array(capacity * obsDim);
-    this.terminated = new Uint8Array(capacity);
+    try {
+      this.obs = new Float32Array(capacity * obsDim);
+      this.action = new Float32Array(capacity * actionDim);
+      this.reward = new Float32Array(capacity);
+      this.nextObs = new Float32Array(capacity * obsDim);
+      this.terminated = new Uint8Array(capacity);
+    } catch {
+      throw new RangeError(`ReplayBuffer: capacity (bufferSize) ${capacity} × obsDim ${obsDim} floats cannot be allocated; lower the capacity`);
+    }
   }
 
   /** Rows currently stored: min(rows added, capacity). */
@@ -103,14 +109,15 @@ export class ReplayBuffer {
       throw new RangeError(`ReplayBuffer.add: expected obs/nextObs of length ${this.obsDim} and action of length ${this.actionDim}, ` +
         `got ${String(obs?.length)}, ${String(nextObs?.length)} and ${String(action?.length)}`);
     }
-    if (!Number.isFinite(reward)) throw new RangeError(`ReplayBuffer.add: reward must be finite, got ${reward}`);
+    // Stored as float32: beyond ±3.4e38 a finite double would become ±Infinity.
+    if (!f32(reward)) throw new RangeError(`ReplayBuffer.add: reward must be finite in float32, got ${reward}`);
     for (let j = 0; j < this.obsDim; j++) {
-      if (!Number.isFinite(obs[j]!) || !Number.isFinite(nextObs[j]!)) {
-        throw new RangeError(`ReplayBuffer.add: obs[${j}] = ${obs[j]}, nextObs[${j}] = ${nextObs[j]} must be finite`);
+      if (!f32(obs[j]) || !f32(nextObs[j])) {
+        throw new RangeError(`ReplayBuffer.add: obs[${j}] = ${obs[j]}, nextObs[${j}] = ${nextObs[j]} must be finite in float32`);
       }
     }
     for (let j = 0; j < this.actionDim; j++) {
-      if (!Number.isFinite(action[j]!)) throw new RangeError(`ReplayBuffer.add: action[${j}] = ${action[j]} must be finite`);
+      if (!f32(action[j])) throw new RangeError(`ReplayBuffer.add: action[${j}] = ${action[j]} must be finite in float32`);
     }
   }
 

@@ -61,9 +61,10 @@ export interface GaussianOptions {
   readonly mean?: number;
 }
 
-function checkNum(v: unknown, field: string, min: number, openMin: boolean): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (openMin && v === min)) {
-    throw new RangeError(`${field} must be a finite number ${openMin ? '>' : '≥'} ${min}, got ${String(v)}`);
+/** Bounded so that every sample stays finite in float32 (the agents' configs use the same 1e6). */
+function checkNum(v: unknown, field: string, min: number, openMin: boolean, max = 1e6): number {
+  if (typeof v !== 'number' || !(v >= min && v <= max) || (openMin && v === min)) {
+    throw new RangeError(`${field} must be a finite number in ${openMin ? '(' : '['}${min}, ${max}], got ${String(v)}`);
   }
   return v;
 }
@@ -75,10 +76,11 @@ function checkNoiseDim(v: unknown, who: string): number {
   return v;
 }
 
-function checkOut(who: string, out: Float32Array, dim: number): void {
+function checkOut(who: string, out: Float32Array, dim: number, scale: number): void {
   if (!(out instanceof Float32Array) || out.length !== dim) {
     throw new RangeError(`${who}.sample: out must be a Float32Array of length ${dim}`);
   }
+  checkNum(scale, `${who}.sample: scale`, 0, false);
 }
 
 export class OrnsteinUhlenbeckNoise implements ActionNoise {
@@ -98,14 +100,15 @@ export class OrnsteinUhlenbeckNoise implements ActionNoise {
     this.sigma = checkNum(options.sigma ?? 0.2, `${who}: sigma`, 0, false);
     this.theta = checkNum(options.theta ?? 0.15, `${who}: theta`, 0, false);
     this.dt = checkNum(options.dt ?? 1e-2, `${who}: dt`, 0, true);
-    this.mean = checkNum(options.mean ?? 0, `${who}: mean`, -Infinity, false);
-    this.x0 = checkNum(options.x0 ?? 0, `${who}: x0`, -Infinity, false);
+    checkNum(this.theta * this.dt, `${who}: theta·dt`, 0, false, 2); // beyond 2 each step amplifies x, up to NaN
+    this.mean = checkNum(options.mean ?? 0, `${who}: mean`, -1e6, false);
+    this.x0 = checkNum(options.x0 ?? 0, `${who}: x0`, -1e6, false);
     this.diffusion = this.sigma * Math.sqrt(this.dt);
     this.x = new Float64Array(this.dim).fill(this.x0);
   }
 
   sample(rng: Rng, out: Float32Array, scale = 1): Float32Array {
-    checkOut('OrnsteinUhlenbeckNoise', out, this.dim);
+    checkOut('OrnsteinUhlenbeckNoise', out, this.dim, scale);
     const { theta, mean, dt, diffusion, x } = this;
     for (let i = 0; i < x.length; i++) {
       const prev = x[i]!;
@@ -142,11 +145,11 @@ export class GaussianNoise implements ActionNoise {
   constructor(options: GaussianOptions) {
     this.dim = checkNoiseDim(options?.dim, 'GaussianNoise');
     this.sigma = checkNum(options.sigma, 'GaussianNoise: sigma', 0, false);
-    this.mean = checkNum(options.mean ?? 0, 'GaussianNoise: mean', -Infinity, false);
+    this.mean = checkNum(options.mean ?? 0, 'GaussianNoise: mean', -1e6, false);
   }
 
   sample(rng: Rng, out: Float32Array, scale = 1): Float32Array {
-    checkOut('GaussianNoise', out, this.dim);
+    checkOut('GaussianNoise', out, this.dim, scale);
     for (let i = 0; i < this.dim; i++) out[i] = scale * (this.mean + this.sigma * rng.normal());
     return out;
   }

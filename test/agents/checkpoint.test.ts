@@ -270,7 +270,7 @@ describe('refusing broken files, the env left untouched', () => {
     ['not an object', 7, /env\.options must be an object/],
     ['a non-finite g', { g: null, maxEpisodeSteps: 50 }, /env\.options\.g must be a finite number, got null/],
     ['a time limit differing from the env\'s', { g: 10, maxEpisodeSteps: 51 }, /env\.options\.maxEpisodeSteps \(51\) differs from env\.maxEpisodeSteps \(50\)/],
-    ['an option Pendulum does not have', { g: 10, maxEpisodeSteps: 50, mass: 2 }, /env\.options rejected: unknown option mass for Pendulum-v1/],
+    ['an option Pendulum does not have', { g: 10, maxEpisodeSteps: 50, mass: 2 }, /env\.options rejected: makeEnv: unknown option mass for Pendulum-v1/],
   ])('a valid container whose env options are broken: %s', (_what, options, message) => {
     const bad = rewrite(good, (h) => { (h.env as { options: unknown }).options = options; });
     expect(refused(bad)).toMatch(message);

@@ -110,8 +110,8 @@ describe('OrnsteinUhlenbeckNoise', () => {
   });
 
   it('rejects dt ≤ 0, a negative σ, and an out buffer of the wrong length', () => {
-    expect(() => new OrnsteinUhlenbeckNoise({ dim: 1, dt: 0 })).toThrow(/dt must be a finite number > 0/);
-    expect(() => new OrnsteinUhlenbeckNoise({ dim: 1, sigma: -1 })).toThrow(/sigma must be a finite number ≥ 0/);
+    expect(() => new OrnsteinUhlenbeckNoise({ dim: 1, dt: 0 })).toThrow(/dt must be a finite number in \(0, 1000000\], got 0/);
+    expect(() => new OrnsteinUhlenbeckNoise({ dim: 1, sigma: -1 })).toThrow(/sigma must be a finite number in \[0, 1000000\], got -1/);
     expect(() => new OrnsteinUhlenbeckNoise({ dim: 2 }).sample(new Rng(0), new Float32Array(1))).toThrow(/length 2/);
   });
 
