@@ -6,6 +6,7 @@ import { box } from '../../src/envs/env.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { DDPG } from '../../src/agents/ddpg.js';
 import type { Backend } from '../../src/kernels/index.js';
+import { describe, expect, it } from 'vitest';
 
 /**
  * A small DDPG (same topology as the keras preset: state and action branches,
@@ -89,4 +90,61 @@ export class ToyEnv implements Env {
   private obs(): Float32Array {
     return Float32Array.of(this.x, this.t / 10);
   }
+}
+
+/** What the shared agent tests below need of TD3 and SAC. */
+interface TrainableAgent {
+  learn(steps: number): Promise<unknown>;
+  weightsHash(): string;
+  save(): Uint8Array;
+  readonly backend: Backend;
+}
+
+/**
+ * The determinism block TD3 and SAC share: same seed ⇒ same weightsHash and
+ * save() bytes, another seed ⇒ another hash, wasm ≡ reference backend.
+ * `small(seed, extra)` builds the file's small agent.
+ */
+export function describeDeterminism(name: string, small: (seed: number, extra?: { backend?: Backend }) => TrainableAgent): void {
+  describe(`${name}: determinism`, () => {
+    it('gives the same weightsHash and save() bytes for the same seed', async () => {
+      const a = small(3), b = small(3);
+      await a.learn(200);
+      await b.learn(200);
+      expect(a.weightsHash()).toBe(b.weightsHash());
+      expect(firstByteDifference(a.save(), b.save())).toBe(-1);
+    });
+
+    it('gives a different weightsHash for a different seed', async () => {
+      const a = small(3), b = small(4);
+      await a.learn(200);
+      await b.learn(200);
+      expect(a.weightsHash()).not.toBe(b.weightsHash());
+    });
+
+    it('trains bit-identically on the wasm and the reference backends', async () => {
+      const w = small(5, { backend: 'wasm' }), r = small(5, { backend: 'reference' });
+      await w.learn(80);
+      await r.learn(80);
+      expect(r.backend).toBe('reference');
+      expect(w.weightsHash()).toBe(r.weightsHash());
+    });
+  });
+}
+
+/**
+ * Save after 130 steps, load into a fresh SHORT_PENDULUM env, learn 100 more;
+ * expects the same weightsHash and save() bytes as 230 steps straight through
+ * (mid-episode: 130 is not a multiple of 50). Returns both agents for extra checks.
+ */
+export async function resumeEqualsStraight<A extends TrainableAgent>(small: (seed: number) => A, load: (bytes: Uint8Array, env: Env) => A): Promise<{ straight: A; resumed: A }> {
+  const straight = small(8);
+  await straight.learn(230);
+  const first = small(8);
+  await first.learn(130);
+  const resumed = load(first.save(), makeEnv('Pendulum-v1', SHORT_PENDULUM));
+  await resumed.learn(100);
+  expect(resumed.weightsHash()).toBe(straight.weightsHash());
+  expect(firstByteDifference(resumed.save(), straight.save())).toBe(-1);
+  return { straight, resumed };
 }

@@ -9,7 +9,7 @@ import { TD3_PRESETS, resolveTD3Config, type TD3Options } from '../../src/agents
 import { makeEnv } from '../../src/envs/make.js';
 import type { Backend } from '../../src/kernels/index.js';
 import { Policy } from '../../src/policy/policy.js';
-import { SHORT_PENDULUM, firstByteDifference } from './helpers.js';
+import { SHORT_PENDULUM, describeDeterminism, firstByteDifference, resumeEqualsStraight } from './helpers.js';
 
 /** Odd widths so the GEMM's row (4) and column (8) tails run; 20 warm-up steps, then one update per step. */
 const SMALL: TD3Options = Object.freeze({ actorLayers: [13, 9], criticLayers: [17, 10], batchSize: 7, bufferSize: 1000, learningStarts: 20 });
@@ -60,30 +60,8 @@ describe('TD3: configuration', () => {
   });
 });
 
-describe('TD3: determinism', () => {
-  it('gives the same weightsHash and save() bytes for the same seed', async () => {
-    const a = small(3), b = small(3);
-    await a.learn(200);
-    await b.learn(200);
-    expect(a.weightsHash()).toBe(b.weightsHash());
-    expect(firstByteDifference(a.save(), b.save())).toBe(-1);
-  });
+describeDeterminism('TD3', small);
 
-  it('gives a different weightsHash for a different seed', async () => {
-    const a = small(3), b = small(4);
-    await a.learn(200);
-    await b.learn(200);
-    expect(a.weightsHash()).not.toBe(b.weightsHash());
-  });
-
-  it('trains bit-identically on the wasm and the reference backends', async () => {
-    const w = small(5, { backend: 'wasm' }), r = small(5, { backend: 'reference' });
-    await w.learn(80);
-    await r.learn(80);
-    expect(r.backend).toBe('reference');
-    expect(w.weightsHash()).toBe(r.weightsHash());
-  });
-});
 
 describe('TD3: delayed policy updates (Alg. 1 lines 11–17)', () => {
   it('moves the critics on every update but the actor and all three targets only on every d-th (d = 2)', async () => {
@@ -118,14 +96,7 @@ describe('TD3: acting', () => {
 
 describe('TD3: save and load', () => {
   it('save, load, learn ≡ learn straight through (mid-episode, bit for bit)', async () => {
-    const straight = small(8);
-    await straight.learn(230);
-    const first = small(8);
-    await first.learn(130);
-    const resumed = TD3.load(first.save(), makeEnv('Pendulum-v1', SHORT_PENDULUM));
-    await resumed.learn(100);
-    expect(resumed.weightsHash()).toBe(straight.weightsHash());
-    expect(firstByteDifference(resumed.save(), straight.save())).toBe(-1);
+    await resumeEqualsStraight(small, (bytes, env) => TD3.load(bytes, env));
   });
 
   it("a 'policy' file loads in Policy and acts with the same bits as the agent", async () => {
