@@ -125,6 +125,7 @@ export async function initFastWith(src: WasmSource, fallback: () => WasmSource):
   return true;
 }
 
+/** True when the relaxed-SIMD (non-deterministic) GEMM is in use. */
 export function isFastMode(): boolean {
   return compiledFast !== null;
 }
