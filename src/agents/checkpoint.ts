@@ -16,7 +16,7 @@ import type { Env } from '../envs/env.js';
 import { builtinEnvOptions, isEnvId, makeEnv } from '../envs/make.js';
 import type { NetworkSpec, TensorLayout } from '../nn/index.js';
 import type { Network } from '../nn/network.js';
-import { type BlockData, decodeContainer } from './container.js';
+import { type BlockData, decodeContainer, finiteNumberRecord } from './container.js';
 import type { LoopState } from './loop.js';
 
 export type SaveKind = 'full' | 'policy';
@@ -125,21 +125,17 @@ export function resolveEnv(info: EnvInfo, env: Env | undefined): Env {
 function checkEnvOptions(info: EnvInfo): Readonly<Record<string, number>> | null {
   const o: unknown = info.options;
   if (o === undefined) return null;
-  const bad = (why: string): Error => new Error(`ddpg-wasm checkpoint refused: env.options${why}`);
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw bad(' must be an object');
-  if (!isEnvId(info.id)) throw bad(` given for "${info.id}", which is not a built-in env`);
-  for (const [k, v] of Object.entries(o)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw bad(`.${k} must be a finite number, got ${JSON.stringify(v)}`);
-  }
-  const opts = o as Record<string, number>;
+  const refuse = (why: string): Error => new Error(`ddpg-wasm checkpoint refused: ${why}`);
+  const opts = finiteNumberRecord(o, 'env.options', refuse);
+  if (!isEnvId(info.id)) throw refuse(`env.options given for "${info.id}", which is not a built-in env`);
   if (opts.maxEpisodeSteps !== info.maxEpisodeSteps) {
-    throw bad(`.maxEpisodeSteps (${String(opts.maxEpisodeSteps)}) differs from env.maxEpisodeSteps (${info.maxEpisodeSteps})`);
+    throw refuse(`env.options.maxEpisodeSteps (${String(opts.maxEpisodeSteps)}) differs from env.maxEpisodeSteps (${info.maxEpisodeSteps})`);
   }
   // makeEnv refuses unknown names; the env's own constructor checks the values (e.g. Pendulum's g).
   try {
     makeEnv(info.id, opts);
   } catch (e) {
-    throw bad(` rejected: ${(e as Error).message}`);
+    throw refuse(`env.options rejected: ${(e as Error).message}`);
   }
   return opts;
 }

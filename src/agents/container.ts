@@ -131,3 +131,16 @@ export function decodeContainer(bytes: Uint8Array): Decoded {
   if (o !== end) bad(`${end - o} unexpected bytes after the last block`);
   return { header, blocks };
 }
+
+/**
+ * A header field that must be an object of finite numbers (env options in
+ * checkpoints and policy files); `fail` turns "<field>… must be …" into the
+ * caller's error. @internal
+ */
+export function finiteNumberRecord(o: unknown, field: string, fail: (why: string) => Error): Record<string, number> {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) throw fail(`${field} must be an object`);
+  for (const [k, v] of Object.entries(o)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw fail(`${field}.${k} must be a finite number, got ${JSON.stringify(v)}`);
+  }
+  return o as Record<string, number>;
+}

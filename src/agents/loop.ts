@@ -268,7 +268,7 @@ export class RunLoop {
 
   /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. @internal */
   evaluateWith(episodes: number, env: Env | undefined): EvalRecord {
-    if (!Number.isSafeInteger(episodes) || episodes < 1 || episodes > 100_000) throw new RangeError(`evaluate: episodes must be an integer in [1, 100000], got ${episodes}`);
+    checkEpisodes(episodes, 'evaluate: episodes');
     return this.evaluate(env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument'), episodes);
   }
 
@@ -329,14 +329,18 @@ export class RunLoop {
   }
 }
 
+/** Evaluation episodes per call: [1, 100000] (so a typo cannot start an endless evaluation). */
+function checkEpisodes(n: number, field: string): void {
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) throw new RangeError(`${field} must be an integer in [1, 100000], got ${String(n)}`);
+}
+
 function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
   if (!Number.isSafeInteger(totalSteps) || totalSteps < 0) {
     throw new RangeError(`learn: totalSteps must be a non-negative integer, got ${String(totalSteps)}`);
   }
   const ee = o.evalEvery ?? 0;
   if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${String(ee)}`);
-  const ep = o.evalEpisodes ?? 10;
-  if (!Number.isSafeInteger(ep) || ep < 1 || ep > 100_000) throw new RangeError(`learn: evalEpisodes must be an integer in [1, 100000], got ${String(ep)}`);
+  checkEpisodes(o.evalEpisodes ?? 10, 'learn: evalEpisodes');
   // Before the first step: a bad callback would otherwise fail mid-run, after training state changed.
   for (const k of ['onStep', 'onEpisode', 'onEval'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`learn: ${k} must be a function, got ${String(o[k])}`);

@@ -6,7 +6,7 @@
  */
 import { Arena, type Block } from '../kernels/arena.js';
 import { createWasmKernels } from '../kernels/wasm.js';
-import { decodeContainer } from '../agents/container.js';
+import { decodeContainer, finiteNumberRecord } from '../agents/container.js';
 import { stageObservation, writeAction } from '../agents/act.js';
 import { Network } from '../nn/network.js';
 import type { NetworkSpec } from '../nn/spec.js';
@@ -17,7 +17,7 @@ interface Header {
   readonly format?: unknown;
   readonly kind?: unknown;
   readonly algo?: unknown;
-  readonly env?: { readonly id: string; readonly observationSpace: Space; readonly actionSpace: Space; readonly maxEpisodeSteps?: unknown; readonly options?: unknown };
+  readonly env?: { readonly id: string; readonly observationSpace: Space; readonly actionSpace: Space; readonly options?: unknown };
   readonly actor?: { readonly spec: NetworkSpec; readonly layout: readonly TensorLayout[]; readonly size: number };
 }
 
@@ -28,11 +28,7 @@ const refuse = (why: string): never => {
 /** The stored env options: absent (null) or an object of finite numbers (the env's own constructor checks the values). */
 function checkOptions(o: unknown): Readonly<Record<string, number>> | null {
   if (o === undefined) return null;
-  if (o === null || typeof o !== 'object' || Array.isArray(o)) return refuse('env.options must be an object');
-  for (const [k, v] of Object.entries(o)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) refuse(`env.options.${k} must be a finite number, got ${JSON.stringify(v)}`);
-  }
-  return Object.freeze({ ...(o as Record<string, number>) });
+  return Object.freeze({ ...finiteNumberRecord(o, 'env.options', (why) => new Error(`ddpg-wasm policy refused: ${why}`)) });
 }
 
 export class Policy {
