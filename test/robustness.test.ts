@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeContainer, encodeContainer } from '../src/agents/container.js';
 import { DDPG } from '../src/agents/ddpg.js';
-import { resolveConfig } from '../src/agents/config.js';
+import { resolveConfig } from '../src/agents/ddpg-config.js';
 import { evalSeed } from '../src/agents/loop.js';
 import { SAC } from '../src/agents/sac.js';
 import { makeEnv } from '../src/envs/make.js';

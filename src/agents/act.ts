@@ -26,18 +26,18 @@ export function stageObservation(who: string, obs: ArrayLike<number>, obsDim: nu
 }
 
 /**
- * out = μ(s), read from h[y …], or with `noise` the notebook's policy():
- * np.clip(μ(s) + 𝒩, −bound, bound).
+ * out = μ(s), read from `mu` (the actor's output rows, the first one used), or
+ * with `noise` the notebook's policy(): np.clip(μ(s) + 𝒩, −bound, bound).
  *
  * @internal
  */
-export function writeAction(h: Float32Array, y: number, out: Float32Array, noise: Float32Array | null, bound: number): Float32Array {
+export function writeAction(mu: Float32Array, out: Float32Array, noise: Float32Array | null, bound: number): Float32Array {
   if (noise === null) {
-    for (let i = 0; i < out.length; i++) out[i] = h[y + i]!;
+    for (let i = 0; i < out.length; i++) out[i] = mu[i]!;
     return out;
   }
   for (let i = 0; i < out.length; i++) {
-    const v = h[y + i]! + noise[i]!;
+    const v = mu[i]! + noise[i]!;
     out[i] = v < -bound ? -bound : v > bound ? bound : v;
   }
   return out;

@@ -14,12 +14,11 @@
  */
 import type { Env } from '../envs/env.js';
 import { builtinEnvOptions, isEnvId, makeEnv } from '../envs/make.js';
-import type { NetworkSpec, TensorLayout } from '../nn/index.js';
 import type { Network } from '../nn/network.js';
+import type { LoopState, NetInfo, SaveKind } from './agent.js';
 import { type BlockData, decodeContainer, finiteNumberRecord } from './container.js';
-import type { LoopState } from './loop.js';
 
-export type SaveKind = 'full' | 'policy';
+export type { NetInfo, SaveKind };
 
 /** @internal */
 export interface SpaceJSON {
@@ -35,13 +34,6 @@ export interface EnvInfo {
   readonly maxEpisodeSteps: number;
   /** A built-in env's options (`builtinEnvOptions`: Pendulum's g, the time limit); absent for custom envs. */
   readonly options?: Readonly<Record<string, number>>;
-}
-
-/** A network's spec, parameter layout and size, as checkpoints store it. */
-export interface NetInfo {
-  readonly spec: NetworkSpec;
-  readonly layout: readonly TensorLayout[];
-  readonly size: number;
 }
 
 /** @internal */

@@ -1,48 +1,39 @@
 /**
- * DDPG configuration: one interface, named frozen presets, validation in one
- * place. Names follow Stable-Baselines3 in camelCase.
+ * The configuration every off-policy agent shares, declared, documented and
+ * checked once. Each algorithm's config (ddpg-config.ts, td3-config.ts,
+ * sac-config.ts) is `OffPolicyConfig` (plus `ExplorationConfig` for the agents
+ * that explore with action noise) and its own fields, with its presets. Names
+ * follow Stable-Baselines3 in camelCase.
+ *
+ * Units: every noise magnitude (`actionNoise.sigma`, TD3's target smoothing) is
+ * a fraction of the action bound h, as in SB3 (whose policies act in [−1, 1])
+ * and Fujimoto et al.'s code (`max_action * expl_noise`). On Pendulum-v1
+ * (h = 2), σ = 0.1 is a torque noise of standard deviation 0.2.
+ *
+ * Every check throws a RangeError naming the algorithm, the field, the value
+ * and the allowed range; `resolve` is the single place a config is validated.
  */
-import { type Check, checks, resolve } from './config-check.js';
+import type { ActionNoiseConfig } from '../rl/noise.js';
 
-/** Exploration noise added to the actor's action during training. */
-export type ActionNoiseConfig =
-  | {
-      readonly type: 'ou';
-      /** σ, in action units. */
-      readonly sigma: number;
-      /** θ, mean reversion rate. */
-      readonly theta: number;
-      /** Time step of the discretisation (the notebook's class default is 1e-2). */
-      readonly dt: number;
-    }
-  | { readonly type: 'gaussian'; /** σ, in action units. */ readonly sigma: number }
-  | { readonly type: 'none' };
-
-export interface DDPGConfig {
-  /** Actor hidden layer widths (ReLU); the output is tanh × action bound. */
-  readonly actorLayers: readonly number[];
-  /** Critic: layers on the state alone before the concatenation (ReLU). */
-  readonly criticStateLayers: readonly number[];
-  /** Critic: layers on the action alone before the concatenation (ReLU); [] = raw action. */
-  readonly criticActionLayers: readonly number[];
-  /** Critic: layers after the concatenation (ReLU); a linear 1-unit output follows. */
-  readonly criticLayers: readonly number[];
+/** The fields DDPG, TD3 and SAC share. */
+export interface OffPolicyConfig {
   /**
-   * 'keras': Glorot-uniform weights, zero biases, actor output kernel U(±3e-3)
-   * (the notebook). 'paper': U(±1/√fanIn) for hidden weights and biases, output
-   * layers U(±3e-3) (Lillicrap et al. §7).
+   * Actor hidden layer widths (ReLU). The output layer is the algorithm's:
+   * tanh × h for DDPG and TD3, a linear [μ | log σ] for SAC.
    */
-  readonly init: 'keras' | 'paper';
-  /** Actor Adam learning rate. */
+  readonly actorLayers: readonly number[];
+  /**
+   * Critic hidden layer widths (ReLU) once state and action are joined (TD3 and
+   * SAC join them at the input; DDPG after its criticStateLayers and
+   * criticActionLayers); a linear 1-unit output follows.
+   */
+  readonly criticLayers: readonly number[];
+  /** Actor (policy) Adam learning rate. */
   readonly actorLr: number;
-  /** Critic Adam learning rate. */
+  /** Critic Adam learning rate (each critic has its own Adam, which equals one Adam over all of them). */
   readonly criticLr: number;
-  /** Adam ε (Keras 1e-7, PyTorch and Kingma & Ba 1e-8). */
+  /** Adam ε (Keras 1e-7; PyTorch and Kingma & Ba 1e-8). */
   readonly adamEps: number;
-  /** Where ε enters Adam: 'keras' (θ −= α_t·m/(√v + ε)) or 'pytorch' (θ −= α·m̂/(√v̂ + ε)). */
-  readonly adamEpsMode: 'keras' | 'pytorch';
-  /** L2 weight decay on the critic (paper: 1e-2). */
-  readonly criticWeightDecay: number;
   /** Discount γ. */
   readonly gamma: number;
   /** Target update rate τ: θ′ ← τθ + (1 − τ)θ′. */
@@ -55,115 +46,121 @@ export interface DDPGConfig {
   readonly learningStarts: number;
   /** Update every `trainFreq` environment steps. */
   readonly trainFreq: number;
-  /** Gradient steps per update. */
+  /** Gradient steps (update() calls) per update. */
   readonly gradientSteps: number;
+  /** Seed of every generator of the run (integer in [0, 2^53 − 1]). */
+  readonly seed: number;
+}
+
+/** Exploration by action noise, a = clip(μ(s) + scale·h·𝒩, −h, h) (DDPG, TD3; SAC samples its policy instead). */
+export interface ExplorationConfig {
+  /** The noise process 𝒩; σ as a fraction of the action bound h. `{ type: 'none' }` explores with μ(s) alone. */
   readonly actionNoise: ActionNoiseConfig;
   /** Noise scale multiplier reached at the end of `noiseDecaySteps` (linear decay from 1). 1 = no decay. */
   readonly noiseFinalScale: number;
   /** Environment steps over which the noise scale decays linearly to noiseFinalScale. */
   readonly noiseDecaySteps: number;
-  /** Reset the noise process at every episode start (the paper does; the notebook never does). */
+  /** Reset the noise process at every episode start (matters for OU noise only; the paper and SB3 do, the notebook never does). */
   readonly noiseResetOnEpisode: boolean;
-  /** Seed of every generator of the run (integer in [0, 2^53 − 1]). */
-  readonly seed: number;
 }
 
-export type PresetName = 'keras' | 'paper';
+/** Checks one field's value; `algo` prefixes the error. @internal */
+export type Check = (v: unknown, field: string, algo: string) => void;
 
-/**
- * The notebook (keras-io examples/rl/ddpg_pendulum.py): actor 256-256, critic
- * state 16-32 / action 32 / concat 256-256-1, Adam lr 1e-3 / 2e-3 (Keras ε 1e-7),
- * γ 0.99, τ 0.005, batch 64, Buffer(50000, 64), OU σ 0.2 θ 0.15 dt 1e-2 never
- * reset, an update from the very first step, sampling with replacement.
- */
-const keras: DDPGConfig = Object.freeze({
-  actorLayers: Object.freeze([256, 256]),
-  criticStateLayers: Object.freeze([16, 32]),
-  criticActionLayers: Object.freeze([32]),
-  criticLayers: Object.freeze([256, 256]),
-  init: 'keras',
-  actorLr: 1e-3,
-  criticLr: 2e-3,
-  adamEps: 1e-7,
-  adamEpsMode: 'keras',
-  criticWeightDecay: 0,
-  gamma: 0.99,
-  tau: 0.005,
-  batchSize: 64,
-  bufferSize: 50_000,
-  learningStarts: 0,
-  trainFreq: 1,
-  gradientSteps: 1,
-  actionNoise: Object.freeze({ type: 'ou', sigma: 0.2, theta: 0.15, dt: 1e-2 }),
-  noiseFinalScale: 1,
-  noiseDecaySteps: 1,
-  noiseResetOnEpisode: false,
-  seed: 0,
-} as const);
+/** Field → check for a whole config. @internal */
+export type Schema<C> = { readonly [K in keyof C]-?: Check };
 
-/**
- * Lillicrap et al. 2015 (arXiv:1509.02971), §7 "Experiment details": 400-300
- * ReLU layers, actions enter the critic at its second layer, Adam lr 1e-4 (actor)
- * and 1e-3 (critic), critic L2 1e-2, γ 0.99, τ 1e-3, minibatch 64, buffer 1e6,
- * final layers U(±3e-3), others U(±1/√f), OU θ 0.15 σ 0.2 (dt 1), reset every
- * episode (Alg. 1 line 5). Adam as in Kingma &
- * Ba's Algorithm 1 (ε 1e-8 on √v̂). No batch normalisation (see README).
- */
-const paper: DDPGConfig = Object.freeze({
-  ...keras,
-  actorLayers: Object.freeze([400, 300]),
-  criticStateLayers: Object.freeze([400]),
-  criticActionLayers: Object.freeze([]),
-  criticLayers: Object.freeze([300]),
-  init: 'paper',
-  actorLr: 1e-4,
-  criticLr: 1e-3,
-  adamEps: 1e-8,
-  adamEpsMode: 'pytorch',
-  criticWeightDecay: 1e-2,
-  tau: 1e-3,
-  bufferSize: 1_000_000,
-  // §7 gives θ and σ only; dt = 1 is the plain discretisation x ← x + θ(μ − x) + σ·N(0, 1).
-  actionNoise: Object.freeze({ type: 'ou', sigma: 0.2, theta: 0.15, dt: 1 }),
-  noiseResetOnEpisode: true,
-} as const);
+/** @internal */
+export function fail(algo: string, field: string, v: unknown, range: string): never {
+  throw new RangeError(`${algo} config: ${field} must be ${range}, got ${JSON.stringify(v) ?? String(v)}`);
+}
 
-export const DDPG_PRESETS: Readonly<Record<PresetName, DDPGConfig>> = Object.freeze({ keras, paper });
-
-const { num, int, widths, oneOf, noise: checkNoise } = checks('DDPG');
-
-/** Field → check; the single place where a config is validated. */
-const SCHEMA: Record<keyof DDPGConfig, Check> = {
-  actorLayers: widths(0),
-  criticStateLayers: widths(0),
-  criticActionLayers: widths(0),
-  criticLayers: widths(0),
-  init: oneOf('keras', 'paper'),
-  actorLr: num(0, 1, true, false),
-  criticLr: num(0, 1, true, false),
-  adamEps: num(0, 1, true, false),
-  adamEpsMode: oneOf('keras', 'pytorch'),
-  criticWeightDecay: num(0, 1, false, false),
-  gamma: num(0, 1, false, false),
-  tau: num(0, 1, true, false),
-  batchSize: int(1, 65536),
-  bufferSize: int(1, 100_000_000),
-  learningStarts: int(0, Number.MAX_SAFE_INTEGER),
-  trainFreq: int(1, 1_000_000),
-  gradientSteps: int(0, 1_000_000),
-  actionNoise: checkNoise,
-  noiseFinalScale: num(0, 1e6, false, false),
-  noiseDecaySteps: int(1, Number.MAX_SAFE_INTEGER),
-  noiseResetOnEpisode: oneOf(true, false),
-  seed: int(0, Number.MAX_SAFE_INTEGER),
+/** A finite number in a range, each end open or closed. @internal */
+export const num = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Check => (v, f, algo) => {
+  const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
+  if (!ok) fail(algo, f, v, `a finite number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`);
 };
 
-export const CONFIG_FIELDS = Object.keys(SCHEMA) as (keyof DDPGConfig)[];
+/** An integer in [lo, hi]. @internal */
+export const int = (lo: number, hi: number): Check => (v, f, algo) => {
+  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) fail(algo, f, v, `an integer in [${lo}, ${hi}]`);
+};
 
-/** Options accepted by `new DDPG(env, options)`: a preset plus overrides. */
-export type DDPGOptions = Partial<DDPGConfig> & { readonly preset?: PresetName };
+/** An array of at least `minLen` (at most 16) layer widths. @internal */
+export const widths = (minLen: number): Check => (v, f, algo) => {
+  if (!Array.isArray(v) || v.length < minLen || v.length > 16) fail(algo, f, v, `an array of ${minLen}–16 layer widths`);
+  (v as unknown[]).forEach((w, i) => int(1, 65536)(w, `${f}[${i}]`, algo));
+};
 
-/** Resolves preset + overrides into a frozen, validated config (throws naming the field). */
-export function resolveConfig(options: DDPGOptions = {}): DDPGConfig {
-  return resolve('DDPG', DDPG_PRESETS, 'keras', SCHEMA, options);
+/** One of the listed values. @internal */
+export const oneOf = (...xs: readonly unknown[]): Check => (v, f, algo) => {
+  if (!xs.includes(v)) fail(algo, f, v, `one of ${xs.map((x) => JSON.stringify(x)).join(', ')}`);
+};
+
+/** A learning rate, τ or ε: (0, 1]. */
+const rate = num(0, 1, true, false);
+const steps = int(0, Number.MAX_SAFE_INTEGER);
+/** Noise magnitudes: bounded so that every sample stays finite in float32 (rl/noise.ts uses the same 1e6). @internal */
+export const magnitude = num(0, 1e6, false, false);
+
+const actionNoise: Check = (v, f, algo) => {
+  const n = v as { type?: unknown; sigma?: unknown; theta?: unknown; dt?: unknown } | null;
+  if (typeof n !== 'object' || n === null) return fail(algo, f, v, "an object { type: 'ou' | 'gaussian' | 'none', … }");
+  oneOf('ou', 'gaussian', 'none')(n.type, `${f}.type`, algo);
+  if (n.type === 'none') return;
+  magnitude(n.sigma, `${f}.sigma`, algo);
+  if (n.type === 'ou') {
+    magnitude(n.theta, `${f}.theta`, algo);
+    num(0, 1e6, true, false)(n.dt, `${f}.dt`, algo);
+    // x ← x + θ·dt·(μ − x) + …: beyond θ·dt = 2 each step amplifies x, up to NaN.
+    num(0, 2, false, false)((n.theta as number) * (n.dt as number), `${f}.theta·dt`, algo);
+  }
+};
+
+/** The checks of OffPolicyConfig's fields. @internal */
+export const OFF_POLICY_SCHEMA: Schema<OffPolicyConfig> = {
+  actorLayers: widths(0),
+  criticLayers: widths(0),
+  actorLr: rate,
+  criticLr: rate,
+  adamEps: rate,
+  gamma: num(0, 1, false, false),
+  tau: rate,
+  batchSize: int(1, 65536),
+  bufferSize: int(1, 100_000_000),
+  learningStarts: steps,
+  trainFreq: int(1, 1_000_000),
+  gradientSteps: int(0, 1_000_000),
+  seed: steps,
+};
+
+/** The checks of ExplorationConfig's fields. @internal */
+export const EXPLORATION_SCHEMA: Schema<ExplorationConfig> = {
+  actionNoise,
+  noiseFinalScale: magnitude,
+  noiseDecaySteps: int(1, Number.MAX_SAFE_INTEGER),
+  noiseResetOnEpisode: oneOf(true, false),
+};
+
+/**
+ * Preset + overrides → a frozen, validated config. Unknown fields and unknown
+ * presets are refused by name; fields are checked in schema order.
+ *
+ * @internal
+ */
+export function resolve<C extends object, P extends string>(
+  algo: string, presets: Readonly<Record<P, C>>, defaultPreset: P, schema: Schema<C>,
+  options: Partial<C> & { readonly preset?: P },
+): C {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${algo} options must be an object`);
+  const { preset = defaultPreset, ...overrides } = options;
+  const names = Object.keys(presets);
+  if (!names.includes(preset)) fail(algo, 'preset', preset, `one of ${names.map((x) => JSON.stringify(x)).join(', ')}`);
+  const fields = Object.keys(schema) as (keyof C)[];
+  for (const k of Object.keys(overrides)) {
+    if (!(k in schema)) throw new RangeError(`${algo} config: unknown field "${k}" (known: ${fields.join(', ')})`);
+  }
+  const merged = { ...presets[preset], ...overrides } as C;
+  for (const k of fields) schema[k](merged[k], String(k), algo);
+  return Object.freeze(merged);
 }

@@ -7,98 +7,8 @@
  */
 import type { Env, StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
-import { checkSeed, type Rng } from '../rng.js';
-import type { ReplayBuffer } from '../rl/buffer.js';
-import type { ActionNoise } from './noise-factory.js';
-
-export interface UpdateStats {
-  readonly criticLoss: number;
-  readonly actorLoss: number;
-  readonly qMean: number;
-}
-
-/** Emitted after every episode (SB3 log keys). */
-export interface EpisodeRecord {
-  readonly 'rollout/ep_return': number;
-  readonly 'rollout/ep_len': number;
-  /** Mean over this episode's updates (NaN when none ran). */
-  readonly 'train/critic_loss': number;
-  readonly 'train/actor_loss': number;
-  readonly 'train/q_mean': number;
-  readonly 'time/episodes': number;
-  readonly 'time/total_timesteps': number;
-  readonly 'time/updates': number;
-  /** Environment steps per second of wall time in this learn() call. */
-  readonly 'time/sps': number;
-}
-
-/** Emitted after every evaluation of the deterministic policy. */
-export interface EvalRecord {
-  readonly 'eval/mean_return': number;
-  readonly 'eval/std_return': number;
-  readonly 'eval/returns': readonly number[];
-  readonly 'eval/mean_ep_len': number;
-  readonly 'time/total_timesteps': number;
-  readonly 'time/episodes': number;
-}
-
-/** Passed to onStep; the same object is reused every step (copy what you keep). */
-export interface StepRecord {
-  step: number;
-  reward: number;
-  terminated: boolean;
-  truncated: boolean;
-  /** The stats of the update run after this step, or null when none ran. */
-  update: UpdateStats | null;
-}
-
-export interface LearnOptions {
-  readonly onStep?: (record: StepRecord) => void;
-  readonly onEpisode?: (record: EpisodeRecord) => void;
-  readonly onEval?: (record: EvalRecord) => void;
-  /** Evaluate every this many environment steps (0 = never). Default 0. */
-  readonly evalEvery?: number;
-  /** Episodes per evaluation. Default 10. */
-  readonly evalEpisodes?: number;
-  /** Environment used for evaluation (default: a fresh copy of a built-in env, same options; custom envs must pass one). */
-  readonly evalEnv?: Env;
-  /** Stops cleanly between two steps; learn() then resolves normally. */
-  readonly signal?: AbortSignal;
-}
-
-/** What the loop needs from an agent. @internal */
-export interface OffPolicyAgent {
-  readonly config: {
-    readonly seed: number; readonly learningStarts: number; readonly trainFreq: number;
-    readonly gradientSteps: number; readonly noiseFinalScale: number; readonly noiseDecaySteps: number;
-    readonly noiseResetOnEpisode: boolean;
-  };
-  readonly env: Env;
-  readonly actDim: number;
-  readonly actBound: number;
-  readonly buffer: ReplayBuffer;
-  readonly noise: ActionNoise;
-  readonly rngs: { readonly explore: Rng };
-  act(obs: ArrayLike<number>, options: { explore?: boolean; out?: Float32Array }): Float32Array;
-  update(): UpdateStats;
-}
-
-/** Loop progress that a full checkpoint stores. @internal */
-export interface LoopState {
-  readonly steps: number;
-  readonly episodes: number;
-  readonly updates: number;
-  readonly started: boolean;
-  readonly obs: number[] | null;
-  readonly epReturn: number;
-  readonly epLen: number;
-  readonly epUpdates: number;
-  readonly epCriticLoss: number;
-  readonly epActorLoss: number;
-  /** Updates of this episode that ran an actor step (TD3 delays them). */
-  readonly epActorUpdates: number;
-  readonly epQ: number;
-}
+import { checkSeed } from '../rng.js';
+import type { Agent, EpisodeRecord, EvalRecord, LearnOptions, LoopProgress, LoopState, StepRecord, UpdateStats } from './agent.js';
 
 /** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k (see evalSeed). */
 export const EVAL_SEED_OFFSET = 1_000_000;
@@ -123,7 +33,7 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
  * gradient updates over its life, and the exploration-noise multiplier. It also
  * runs learn()'s outer loop (internal).
  */
-export class RunLoop {
+export class RunLoop implements LoopProgress {
   /** Environment steps taken over the agent's life. */
   steps = 0;
   /** Episodes finished. */
@@ -144,18 +54,13 @@ export class RunLoop {
   private readonly exploreOpts: { explore: boolean; out: Float32Array };
   private readonly stepRecord: StepRecord = { step: 0, reward: 0, terminated: false, truncated: false, update: null };
 
-  /** @internal */
-  constructor(private readonly agent: OffPolicyAgent) {
+  /**
+   * @param resetNoise reset the agent's noise process at every episode start
+   * @internal
+   */
+  constructor(private readonly agent: Agent, private readonly resetNoise: boolean) {
     this.action = new Float32Array(agent.actDim);
     this.exploreOpts = { explore: true, out: this.action };
-  }
-
-  /** Current exploration-noise multiplier: linear from 1 to noiseFinalScale over noiseDecaySteps. */
-  noiseScale(): number {
-    const c = this.agent.config;
-    if (c.noiseFinalScale === 1) return 1;
-    const f = Math.min(1, this.steps / c.noiseDecaySteps);
-    return 1 + (c.noiseFinalScale - 1) * f;
   }
 
   /** @internal */
@@ -211,8 +116,7 @@ export class RunLoop {
       this.updates++;
       this.epUpdates++;
       this.epCritic += stats.criticLoss;
-      // TD3 runs its actor step only every policyDelay updates (NaN otherwise).
-      if (Number.isFinite(stats.actorLoss)) {
+      if (stats.actorUpdated) {
         this.epActor += stats.actorLoss;
         this.epActorN++;
       }
@@ -226,7 +130,7 @@ export class RunLoop {
     const a = this.agent;
     this.obs = this.started ? a.env.reset() : a.env.reset(a.config.seed);
     this.started = true;
-    if (a.config.noiseResetOnEpisode) a.noise.reset();
+    if (this.resetNoise) a.noise?.reset();
     this.epReturn = 0;
     this.epLen = 0;
     this.epUpdates = 0;

@@ -1,44 +1,20 @@
 /**
- * SAC configuration: one interface, named frozen presets (each with its
- * source), validation in one place. Names follow Stable-Baselines3 in camelCase.
+ * SAC configuration: the shared off-policy fields (config.ts) plus SAC's
+ * temperature, and named frozen presets, each with its source. SAC explores
+ * by sampling its own policy, so it has no action-noise fields. Adam's ε is
+ * added to √v̂ (PyTorch's form, as every SAC reference implementation).
  */
-import { type Check, checks, fail, resolve } from './config-check.js';
+import { fail, num, OFF_POLICY_SCHEMA, type OffPolicyConfig, oneOf, resolve, type Schema } from './config.js';
 
-export interface SACConfig {
-  /** Actor hidden layer widths (ReLU); a linear layer of 2·|A| outputs (mean, log σ) follows. */
-  readonly actorLayers: readonly number[];
-  /** Critic hidden layer widths (ReLU); state and action are concatenated at the input; a linear 1-unit output follows. */
-  readonly criticLayers: readonly number[];
-  /** Actor (policy) Adam learning rate λ_π. */
-  readonly actorLr: number;
-  /** Critics' Adam learning rate λ_Q. */
-  readonly criticLr: number;
+export interface SACConfig extends OffPolicyConfig {
   /** Temperature Adam learning rate λ (on log α). */
   readonly alphaLr: number;
-  /** Adam ε, added to √v̂ (PyTorch's form). */
-  readonly adamEps: number;
-  /** Discount γ. */
-  readonly gamma: number;
-  /** Target smoothing coefficient τ: θ̄ ← τθ + (1 − τ)θ̄. */
-  readonly tau: number;
-  /** Minibatch size N. */
-  readonly batchSize: number;
-  /** Replay buffer capacity (transitions). */
-  readonly bufferSize: number;
-  /** Environment steps with uniform random actions before the policy acts and updates start. */
-  readonly learningStarts: number;
-  /** Update every `trainFreq` environment steps. */
-  readonly trainFreq: number;
-  /** Gradient steps per update. */
-  readonly gradientSteps: number;
   /** Initial temperature α₀ > 0 (the value throughout when autoAlpha is false). */
   readonly initialAlpha: number;
   /** Learn α towards the target entropy (Haarnoja et al. 2018b, §5); false keeps α = initialAlpha. */
   readonly autoAlpha: boolean;
   /** Target entropy H̄ in nats, or 'auto' for −|A| (the paper's heuristic, Table 1). */
   readonly targetEntropy: number | 'auto';
-  /** Seed of every generator of the run (integer in [0, 2^53 − 1]). */
-  readonly seed: number;
 }
 
 export type SACPresetName = 'rltools' | 'paper' | 'zoo';
@@ -102,29 +78,15 @@ const zoo: SACConfig = Object.freeze({
 
 export const SAC_PRESETS: Readonly<Record<SACPresetName, SACConfig>> = Object.freeze({ rltools, paper, zoo });
 
-const c = checks('SAC');
-
-/** Field → check; the single place where a SAC config is validated. */
-const SCHEMA: Record<keyof SACConfig, Check> = {
-  actorLayers: c.widths(0),
-  criticLayers: c.widths(0),
-  actorLr: c.num(0, 1, true, false),
-  criticLr: c.num(0, 1, true, false),
-  alphaLr: c.num(0, 1, true, false),
-  adamEps: c.num(0, 1, true, false),
-  gamma: c.num(0, 1, false, false),
-  tau: c.num(0, 1, true, false),
-  batchSize: c.int(1, 65536),
-  bufferSize: c.int(1, 100_000_000),
-  learningStarts: c.int(0, Number.MAX_SAFE_INTEGER),
-  trainFreq: c.int(1, 1_000_000),
-  gradientSteps: c.int(0, 1_000_000),
-  initialAlpha: c.num(0, 1e6, true, false),
-  autoAlpha: c.oneOf(true, false),
-  targetEntropy: (v, f) => {
-    if (v !== 'auto' && !(typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6)) fail('SAC', f, v, "'auto' or a finite number in [−1e6, 1e6]");
+/** Field → check; resolveSACConfig validates with it. */
+const SCHEMA: Schema<SACConfig> = {
+  ...OFF_POLICY_SCHEMA,
+  alphaLr: num(0, 1, true, false),
+  initialAlpha: num(0, 1e6, true, false),
+  autoAlpha: oneOf(true, false),
+  targetEntropy: (v, f, algo) => {
+    if (v !== 'auto' && !(typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6)) fail(algo, f, v, "'auto' or a finite number in [−1e6, 1e6]");
   },
-  seed: c.int(0, Number.MAX_SAFE_INTEGER),
 };
 
 export const SAC_CONFIG_FIELDS = Object.keys(SCHEMA) as (keyof SACConfig)[];

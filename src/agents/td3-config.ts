@@ -1,56 +1,19 @@
 /**
- * TD3 configuration: one interface, named frozen presets (each with its
- * source), validation in one place. Names follow Stable-Baselines3 in camelCase.
- *
- * Noise magnitudes (`actionNoise.sigma`, `targetPolicyNoise`, `targetNoiseClip`)
- * are in normalised action units, fractions of the action bound h, as in
- * Fujimoto et al. (whose MuJoCo actions are mostly in [−1, 1]) and their code
- * (`max_action * expl_noise`, `policy_noise * max_action`). On Pendulum-v1
- * (h = 2) σ = 0.1 is a torque noise of standard deviation 0.2.
+ * TD3 configuration: the shared off-policy and exploration fields
+ * (config.ts) plus TD3's own, and named frozen presets, each with its source.
+ * Like every noise magnitude, `targetPolicyNoise` and `targetNoiseClip` are
+ * fractions of the action bound h, as in Fujimoto et al.'s code
+ * (`policy_noise * max_action`).
  */
-import { type ActionNoiseConfig, type Check, checks, resolve } from './config-check.js';
+import { type ExplorationConfig, EXPLORATION_SCHEMA, int, magnitude, OFF_POLICY_SCHEMA, type OffPolicyConfig, resolve, type Schema } from './config.js';
 
-export interface TD3Config {
-  /** Actor hidden layer widths (ReLU); the output is tanh × action bound. */
-  readonly actorLayers: readonly number[];
-  /** Critic hidden layer widths (ReLU); state and action are concatenated at the input (Fujimoto et al., App. C); a linear 1-unit output follows. */
-  readonly criticLayers: readonly number[];
-  /** Actor Adam learning rate. */
-  readonly actorLr: number;
-  /** Critics' Adam learning rate (each critic has its own Adam; Adam is per-parameter, so this equals one Adam over both). */
-  readonly criticLr: number;
-  /** Adam ε, added to √v̂ (PyTorch's form; every source of these presets is a PyTorch code base). */
-  readonly adamEps: number;
-  /** Discount γ. */
-  readonly gamma: number;
-  /** Target update rate τ: θ′ ← τθ + (1 − τ)θ′. */
-  readonly tau: number;
-  /** Minibatch size N. */
-  readonly batchSize: number;
-  /** Replay buffer capacity (transitions). */
-  readonly bufferSize: number;
-  /** Environment steps with uniform random actions before the policy acts and updates start. */
-  readonly learningStarts: number;
-  /** Update every `trainFreq` environment steps. */
-  readonly trainFreq: number;
-  /** Gradient steps (critic updates) per update. */
-  readonly gradientSteps: number;
-  /** Exploration noise ε in a = clip(μ(s) + h·ε, −h, h); σ as a fraction of the action bound h. */
-  readonly actionNoise: ActionNoiseConfig;
-  /** Noise scale multiplier reached at the end of `noiseDecaySteps` (linear decay from 1). 1 = no decay. */
-  readonly noiseFinalScale: number;
-  /** Environment steps over which the noise scale decays linearly to noiseFinalScale. */
-  readonly noiseDecaySteps: number;
-  /** Reset the noise process at every episode start (matters for OU noise only; SB3 resets on done). */
-  readonly noiseResetOnEpisode: boolean;
+export interface TD3Config extends OffPolicyConfig, ExplorationConfig {
   /** Target policy smoothing σ̃ (fraction of h): ã = clip(μ′(s′) + clip(h·N(0, σ̃²), −h·c, h·c), −h, h). */
   readonly targetPolicyNoise: number;
   /** Target policy smoothing clip c (fraction of h). */
   readonly targetNoiseClip: number;
   /** Delayed policy updates: the actor and all targets move every `policyDelay` critic updates (d). */
   readonly policyDelay: number;
-  /** Seed of every generator of the run (integer in [0, 2^53 − 1]). */
-  readonly seed: number;
 }
 
 export type TD3PresetName = 'rltools' | 'paper' | 'zoo';
@@ -121,30 +84,13 @@ const zoo: TD3Config = Object.freeze({
 
 export const TD3_PRESETS: Readonly<Record<TD3PresetName, TD3Config>> = Object.freeze({ rltools, paper, zoo });
 
-const c = checks('TD3');
-
-/** Field → check; the single place where a TD3 config is validated. */
-const SCHEMA: Record<keyof TD3Config, Check> = {
-  actorLayers: c.widths(0),
-  criticLayers: c.widths(0),
-  actorLr: c.num(0, 1, true, false),
-  criticLr: c.num(0, 1, true, false),
-  adamEps: c.num(0, 1, true, false),
-  gamma: c.num(0, 1, false, false),
-  tau: c.num(0, 1, true, false),
-  batchSize: c.int(1, 65536),
-  bufferSize: c.int(1, 100_000_000),
-  learningStarts: c.int(0, Number.MAX_SAFE_INTEGER),
-  trainFreq: c.int(1, 1_000_000),
-  gradientSteps: c.int(0, 1_000_000),
-  actionNoise: c.noise,
-  noiseFinalScale: c.num(0, 1e6, false, false),
-  noiseDecaySteps: c.int(1, Number.MAX_SAFE_INTEGER),
-  noiseResetOnEpisode: c.oneOf(true, false),
-  targetPolicyNoise: c.num(0, 1e6, false, false),
-  targetNoiseClip: c.num(0, 1e6, false, false),
-  policyDelay: c.int(1, 1_000_000),
-  seed: c.int(0, Number.MAX_SAFE_INTEGER),
+/** Field → check; resolveTD3Config validates with it. */
+const SCHEMA: Schema<TD3Config> = {
+  ...OFF_POLICY_SCHEMA,
+  ...EXPLORATION_SCHEMA,
+  targetPolicyNoise: magnitude,
+  targetNoiseClip: magnitude,
+  policyDelay: int(1, 1_000_000),
 };
 
 export const TD3_CONFIG_FIELDS = Object.keys(SCHEMA) as (keyof TD3Config)[];

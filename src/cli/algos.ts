@@ -3,26 +3,16 @@
  * agent: one entry per algorithm (the same five members from the agent's own
  * module).
  */
-import { DDPG_PRESETS, resolveConfig, CONFIG_FIELDS } from '../agents/config.js';
+import type { Agent } from '../agents/agent.js';
+import { DDPG_PRESETS, resolveConfig, CONFIG_FIELDS } from '../agents/ddpg-config.js';
 import { DDPG } from '../agents/ddpg.js';
 import { TD3 } from '../agents/td3.js';
 import { TD3_CONFIG_FIELDS, TD3_PRESETS, resolveTD3Config, type TD3Options } from '../agents/td3-config.js';
 import { SAC } from '../agents/sac.js';
 import { SAC_CONFIG_FIELDS, SAC_PRESETS, resolveSACConfig, type SACOptions } from '../agents/sac-config.js';
-import type { EvalRecord, LearnOptions } from '../agents/loop.js';
-import type { SaveKind } from '../agents/checkpoint.js';
 import type { Env } from '../envs/env.js';
 
-/** What the CLI needs from any agent. */
-export interface Agent {
-  readonly env: Env;
-  readonly config: { readonly seed: number };
-  readonly loop: { readonly steps: number; readonly episodes: number; readonly updates: number };
-  learn(totalSteps: number, options: LearnOptions): Promise<unknown>;
-  evaluate(episodes: number, env?: Env): Promise<EvalRecord>;
-  weightsHash(): string;
-  save(options?: { kind?: SaveKind }): Uint8Array;
-}
+export type { Agent };
 
 /** `preset` plus config overrides, as the agents' constructors take them. */
 export type AgentOptions = Readonly<Record<string, unknown>> & { readonly preset: string };

@@ -8,7 +8,7 @@
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EpisodeRecord, EvalRecord } from '../agents/loop.js';
+import type { EpisodeRecord, EvalRecord } from '../agents/agent.js';
 
 export const FILES = {
   metrics: 'metrics.jsonl',

@@ -3,7 +3,7 @@
  * a signal, the callbacks that append metrics.jsonl and drive the progress
  * display, and the timing (evaluations kept apart from training time).
  */
-import type { EpisodeRecord, EvalRecord, LearnOptions } from '../agents/loop.js';
+import type { EpisodeRecord, EvalRecord, LearnOptions } from '../agents/agent.js';
 import { makeEnv } from '../envs/make.js';
 import type { Progress, ProgressState } from './progress.js';
 import type { EvalLine, Timing } from './run-dir.js';

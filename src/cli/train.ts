@@ -4,7 +4,7 @@
  * training between two steps through the AbortSignal of learn(), then every
  * file is written as after a normal end and the exit code is 130/143.
  */
-import type { EvalRecord } from '../agents/loop.js';
+import type { EvalRecord } from '../agents/agent.js';
 import { ENV_IDS } from '../envs/make.js';
 import { VERSION } from '../version.js';
 import { ALGO_NAMES } from './algos.js';

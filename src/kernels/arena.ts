@@ -15,6 +15,15 @@ export interface Block {
   readonly length: number;
 }
 
+/**
+ * A planned block and its float32 view. The view exists from commit() on
+ * (reading `f32` earlier throws) and is made once: memory never grows after
+ * commit, so it stays valid. Kernels take `ptr`; TypeScript code reads `f32`.
+ */
+export interface Tensor extends Block {
+  readonly f32: Float32Array;
+}
+
 export const ARENA_ALIGN = 64;
 const PAGE = 65536;
 
@@ -33,14 +42,17 @@ export class Arena {
   }
 
   /** Plans a block of `floats` float32 values (zero-filled at commit). */
-  alloc(name: string, floats: number): Block {
+  alloc(name: string, floats: number): Tensor {
     if (this.committedBuffer !== null) {
       throw new Error(`Arena: cannot allocate "${name}" after commit(): growing memory would detach existing views`);
     }
     if (!Number.isInteger(floats) || floats < 0) {
       throw new RangeError(`Arena: block "${name}" size must be a non-negative integer of floats, got ${floats}`);
     }
-    const block: Block = { name, ptr: this.top, length: floats };
+    const block = { name, ptr: this.top, length: floats } as Tensor;
+    let view: Float32Array | null = null;
+    // Not enumerable: a block still compares and prints as { name, ptr, length }.
+    Object.defineProperty(block, 'f32', { get: () => (view ??= this.f32(block)) });
     this.top = alignUp(this.top + floats * 4, ARENA_ALIGN);
     this.blocks.push(block);
     return block;

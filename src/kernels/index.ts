@@ -12,5 +12,5 @@ export function createKernels(backend: Backend = 'wasm'): Kernels {
 }
 
 export { Act, type ActCode, type ActName, type Kernels, type DetMath, type WasmBytes, type WasmMemory, type WasmModule } from './types.js';
-export { Arena, type Block, ARENA_ALIGN } from './arena.js';
+export { Arena, type Block, type Tensor, ARENA_ALIGN } from './arena.js';
 export { isInitialized, isFastMode, wasmModule, type WasmSource } from './loader.js';

@@ -1,5 +1,5 @@
 /**
- * Adam (Kingma & Ba 2015) over a network's flat parameter block, moments in the
+ * Adam (Kingma & Ba 2015) over a network's (or any Trainable's) flat parameter block, moments in the
  * arena with the parameters' layout: one kernel call per step.
  *
  * The bias correction is folded into the step size as in the paper's §2 (last
@@ -8,8 +8,23 @@
  * by (√v̂ + ε) instead, which is the same update with ε̂ = ε·√(1−β2^t) and ε = 1e-8.
  * β^t is kept as a running product (no Math.pow on the training path).
  */
-import type { Arena, Block } from '../kernels/arena.js';
-import type { Network } from './network.js';
+import type { Arena, Block, Tensor } from '../kernels/arena.js';
+import type { Kernels } from '../kernels/types.js';
+
+/**
+ * What Adam moves: a parameter block and a gradient block of the same size in
+ * one kernel memory. A Network is one; so is a free parameter vector such as
+ * SAC's log α.
+ */
+export interface Trainable {
+  readonly name: string;
+  readonly kernels: Kernels;
+  /** Floats in the parameter block. */
+  readonly size: number;
+  readonly params: Block;
+  /** null: not trainable (Adam refuses it). */
+  readonly grads: Block | null;
+}
 
 export interface AdamOptions {
   /** Learning rate (step size α), > 0. */
@@ -39,9 +54,9 @@ function check(v: unknown, field: string, lo: number, hi: number, openLo: boolea
 }
 
 export class Adam {
-  readonly net: Network;
-  readonly m: Block;
-  readonly v: Block;
+  readonly net: Trainable;
+  readonly m: Tensor;
+  readonly v: Tensor;
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
@@ -53,7 +68,7 @@ export class Adam {
   private b1t = 1;
   private b2t = 1;
 
-  constructor(arena: Arena, net: Network, options: AdamOptions, field = 'adam') {
+  constructor(arena: Arena, net: Trainable, options: AdamOptions, field = 'adam') {
     this.field = field;
     this.rate = check(options.lr, `${field}.lr`, 0, Infinity, true, true);
     this.beta1 = check(options.beta1 ?? 0.9, `${field}.beta1`, 0, 1, false, true);

@@ -1,7 +1,7 @@
 export { Network, networkLayout, type NetworkOptions, type TensorLayout } from './network.js';
 export { type NetworkSpec, type DenseSpec, type Init, validateSpec } from './spec.js';
-export { Adam, type AdamOptions, type AdamState } from './adam.js';
-export { mse, negMeanQ } from './losses.js';
+export { Adam, type AdamOptions, type AdamState, type Trainable } from './adam.js';
+export { halfMse, mse, negMeanQ } from './losses.js';
 export { fnv1a32, hashFloat32, hashFloat32Hex } from './hash.js';
 export {
   NETWORK_MAGIC, networkToBytes, decodeNetwork, loadNetworkParams, networkFromBytes,

@@ -16,7 +16,7 @@
  * (beta = 0), the next ones accumulate (beta = 1), the last one applies the bias
  * and the activation in the GEMM's store.
  */
-import type { Arena, Block } from '../kernels/arena.js';
+import type { Arena, Tensor } from '../kernels/arena.js';
 import { Act, type ActCode, type Kernels } from '../kernels/types.js';
 import type { Rng } from '../rng.js';
 import { type DenseSpec, type Init, type NetworkSpec, validateSpec } from './spec.js';
@@ -51,8 +51,8 @@ interface Layer {
   readonly bOff: number;
   /** True when backprop from this layer can reach an input whose gradient is wanted. */
   reachesGradInput: boolean;
-  out: Block;
-  dOut: Block | null;
+  out: Tensor;
+  dOut: Tensor | null;
 }
 
 export interface NetworkOptions {
@@ -79,10 +79,10 @@ export class Network {
   /** Floats in the parameter block (including alignment padding). */
   readonly size: number;
   readonly layout: readonly TensorLayout[];
-  readonly params: Block;
-  readonly grads: Block | null;
+  readonly params: Tensor;
+  readonly grads: Tensor | null;
   /** Per input: ∂L/∂input buffer (maxBatch × width), or null. */
-  readonly inputGrad: readonly (Block | null)[];
+  readonly inputGrad: readonly (Tensor | null)[];
   readonly inputWidths: readonly number[];
   readonly outputWidth: number;
   private readonly layers: Layer[];
@@ -133,16 +133,26 @@ export class Network {
     return this.layers.reduce((n, L) => n + L.fanIn * L.units + L.units, 0);
   }
 
-  /** Byte offset of the output activations (batch × outputWidth) of the last forward. */
-  get outputPtr(): number {
-    return this.layers[this.layers.length - 1]!.out.ptr;
+  /** The output activations (maxBatch × outputWidth) of the last forward. */
+  get output(): Tensor {
+    return this.layers[this.layers.length - 1]!.out;
   }
 
-  /** Byte offset where the caller writes ∂L/∂output before backward(). */
-  get outputGradPtr(): number {
+  /** Byte offset of the output activations (batch × outputWidth) of the last forward. */
+  get outputPtr(): number {
+    return this.output.ptr;
+  }
+
+  /** Where the caller writes ∂L/∂output before backward() (maxBatch × outputWidth). */
+  get outputGrad(): Tensor {
     const d = this.layers[this.layers.length - 1]!.dOut;
     if (d === null) throw new Error(`${this.name}: not trainable, it has no output gradient buffer`);
-    return d.ptr;
+    return d;
+  }
+
+  /** Byte offset of outputGrad. */
+  get outputGradPtr(): number {
+    return this.outputGrad.ptr;
   }
 
   /** The whole memory as floats (index = byte offset / 4). Valid after arena.commit(). */
@@ -156,9 +166,9 @@ export class Network {
   /**
    * Forward pass for `batch` rows. Inputs are byte offsets of row-major
    * batch × width matrices (for example the replay batch staging, or another
-   * network's output). Keeps every layer's output for backward. Returns outputPtr.
+   * network's output). Keeps every layer's output for backward. Returns `output`.
    */
-  forward(batch: number, x0: number, x1 = 0, x2 = 0): number {
+  forward(batch: number, x0: number, x1 = 0, x2 = 0): Tensor {
     this.checkBatch(batch);
     const inPtr = this.inPtr;
     inPtr[0] = x0;
@@ -176,7 +186,7 @@ export class Network {
         else K.gemmEx(0, 0, batch, L.units, s.width, 1, x, w, r === 0 ? 0 : 1, L.out.ptr, p + L.bOff * 4, L.act, L.scale);
       }
     }
-    return this.outputPtr;
+    return this.output;
   }
 
   /**
@@ -305,7 +315,7 @@ function buildLayers(spec: NetworkSpec): { layers: Layer[]; layout: TensorLayout
     const bOff = size;
     size += padUp(d.units);
     layout.push({ name: `${name}.W`, offset: wOff, shape: [fanIn, d.units] }, { name: `${name}.b`, offset: bOff, shape: [d.units] });
-    const dummy = { name: '', ptr: 0, length: 0 };
+    const dummy = { name: '', ptr: 0, length: 0 } as Tensor; // replaced by the arena block in the constructor
     layers.push({
       name, spec: d, units: d.units, fanIn, act: ACT_CODES[d.activation ?? 'identity']!, scale: d.scale ?? 1,
       sources, wOff, bOff, reachesGradInput: false, out: dummy, dOut: null,

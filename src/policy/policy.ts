@@ -87,7 +87,7 @@ export class Policy {
   act(obs: ArrayLike<number>, out?: Float32Array): Float32Array {
     const h = this.net.heap();
     const dst = stageObservation('Policy.act', obs, this.obsDim, h, this.input.ptr >> 2, this.actDim, out);
-    return writeAction(h, this.net.forward(1, this.input.ptr) >> 2, dst, null, 0);
+    return writeAction(this.net.forward(1, this.input.ptr).f32, dst, null, 0);
   }
 
 }

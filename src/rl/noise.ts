@@ -175,3 +175,29 @@ export function linearDecay(step: number, decaySteps: number, finalScale: number
   }
   return step >= decaySteps ? finalScale : 1 + (finalScale - 1) * (step / decaySteps);
 }
+
+/**
+ * The exploration noise an agent's config names (`actionNoise`). σ is a
+ * fraction of the action bound h (so one setting means the same on every
+ * environment, as in SB3 and Fujimoto et al.); the process is built with
+ * σ·h, in action units.
+ */
+export type ActionNoiseConfig =
+  | {
+      readonly type: 'ou';
+      /** σ, as a fraction of the action bound h. */
+      readonly sigma: number;
+      /** θ, mean reversion rate. */
+      readonly theta: number;
+      /** Time step of the discretisation (the notebook's class default is 1e-2). */
+      readonly dt: number;
+    }
+  | { readonly type: 'gaussian'; /** σ, as a fraction of the action bound h. */ readonly sigma: number }
+  | { readonly type: 'none' };
+
+/** The process for `config` on actions of length `dim` bounded by ±`bound`, or null for `{ type: 'none' }`. */
+export function createNoise(config: ActionNoiseConfig, dim: number, bound: number): ActionNoise | null {
+  if (config.type === 'ou') return new OrnsteinUhlenbeckNoise({ dim, sigma: config.sigma * bound, theta: config.theta, dt: config.dt });
+  if (config.type === 'gaussian') return new GaussianNoise({ dim, sigma: config.sigma * bound });
+  return null;
+}

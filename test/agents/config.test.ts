@@ -1,7 +1,7 @@
 // DDPG configuration: validation names the field, the value and the range;
 // presets are frozen and hold the primary sources' values.
 import { describe, expect, it } from 'vitest';
-import { CONFIG_FIELDS, DDPG_PRESETS, resolveConfig, type DDPGConfig } from '../../src/agents/config.js';
+import { CONFIG_FIELDS, DDPG_PRESETS, resolveConfig, type DDPGConfig } from '../../src/agents/ddpg-config.js';
 import { ddpgNetworks } from '../../src/agents/ddpg.js';
 import { networkLayout } from '../../src/nn/index.js';
 
@@ -107,7 +107,8 @@ describe('presets', () => {
     expect([...k.criticActionLayers]).toEqual([32]);
     expect([...k.criticLayers]).toEqual([256, 256]);
     expect([k.actorLr, k.criticLr, k.gamma, k.tau, k.batchSize, k.bufferSize]).toEqual([1e-3, 2e-3, 0.99, 0.005, 64, 50_000]);
-    expect(k.actionNoise).toEqual({ type: 'ou', sigma: 0.2, theta: 0.15, dt: 1e-2 });
+    // σ is a fraction of the bound: 0.1 of Pendulum's h = 2 is the notebook's std_dev = 0.2 torque.
+    expect(k.actionNoise).toEqual({ type: 'ou', sigma: 0.1, theta: 0.15, dt: 1e-2 });
     expect([k.adamEps, k.adamEpsMode, k.init, k.criticWeightDecay]).toEqual([1e-7, 'keras', 'keras', 0]);
     // Updates from the very first step, one per env step, noise never reset or decayed.
     expect([k.learningStarts, k.trainFreq, k.gradientSteps, k.noiseFinalScale, k.noiseResetOnEpisode]).toEqual([0, 1, 1, 1, false]);

@@ -4,7 +4,7 @@
 import { GCProfiler } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { DDPG } from '../../src/agents/ddpg.js';
-import type { StepRecord } from '../../src/agents/loop.js';
+import type { StepRecord } from '../../src/agents/agent.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { GaussianNoise } from '../../src/rl/noise.js';
 import { Rng } from '../../src/rng.js';
@@ -139,12 +139,13 @@ describe('DDPG.act', () => {
     expect(fewestGcs(noOpts, 2)).toBeGreaterThan(0);
   });
 
-  it('with explore, returns clip(μ(s) + 𝒩, −h, h) with the noise drawn from the noise stream', () => {
+  it('with explore, returns clip(μ(s) + h·𝒩, −h, h) with the noise drawn from the noise stream', () => {
     const agent = smallAgent(2, { actionNoise: { type: 'gaussian', sigma: 1.5 } });
     const mu = agent.act(obs)[0]!;
     const replay = new Rng(0);
     replay.setState(agent.rngs.noise.getState());
-    const noise = new GaussianNoise({ dim: 1, sigma: 1.5 }).sample(replay, new Float32Array(1))[0]!;
+    // σ = 1.5 of the bound h = 2: a torque noise of standard deviation 3.
+    const noise = new GaussianNoise({ dim: 1, sigma: 3 }).sample(replay, new Float32Array(1))[0]!;
     const expected = Math.fround(Math.min(2, Math.max(-2, Math.fround(mu + noise))));
     expect(agent.act(obs, { explore: true })[0]).toBe(expected);
   });

@@ -1,6 +1,6 @@
 // Shared pieces of the agent tests: small configs that train in milliseconds,
 // and tiny custom environments (one that terminates, one that goes bad).
-import type { DDPGOptions } from '../../src/agents/config.js';
+import type { DDPGOptions } from '../../src/agents/ddpg-config.js';
 import type { Box, Env, StepResult } from '../../src/envs/env.js';
 import { box } from '../../src/envs/env.js';
 import { makeEnv } from '../../src/envs/make.js';

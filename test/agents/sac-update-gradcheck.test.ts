@@ -9,7 +9,7 @@
 // generators, so the test sees exactly what update() saw.
 import { describe, expect, it } from 'vitest';
 import { LOG_STD_MAX, LOG_STD_MIN, SAC } from '../../src/agents/sac.js';
-import type { Block } from '../../src/kernels/arena.js';
+import type { Tensor } from '../../src/kernels/arena.js';
 import type { Network } from '../../src/nn/network.js';
 import type { ReplayBatch } from '../../src/rl/buffer.js';
 import { makeEnv } from '../../src/envs/make.js';
@@ -51,7 +51,8 @@ function randomize(net: Network, rng: Rng, scale: number): void {
   net.setParams(p);
 }
 
-const temperatureBlock = (agent: SAC): Block => (agent as unknown as { temperature: { block: Block } }).temperature.block;
+/** log α and its gradient (a private free parameter of SAC, read here to check the temperature step). */
+const logAlphaParam = (agent: SAC): { params: Tensor; grads: Tensor } => (agent as unknown as { logAlpha: { params: Tensor; grads: Tensor } }).logAlpha;
 
 /** a = h·tanh(μ + exp(clamp(log σ))·ε) and log π = log N(u; μ, σ) − Σ log(1 − tanh² u) per row, in float64. */
 function squash(dist: ArrayLike<number>, eps: ArrayLike<number>): { a: F64; logp: F64 } {
@@ -85,15 +86,15 @@ function setup(seed: number): Rig {
   // update() draws N·A normals for a′ (target), then N·A for ã (policy step), rounded to float32.
   const epsNext = Float64Array.from({ length: N * A }, () => Math.fround(normals.normal()));
   const epsPi = Float64Array.from({ length: N * A }, () => Math.fround(normals.normal()));
-  const h = agent.actor.heap(), T = temperatureBlock(agent).ptr >> 2;
+  const T = logAlphaParam(agent);
   const before = {
     actor: f64(agent.actor.getParams()), critic1: f64(agent.critic1.getParams()), critic2: f64(agent.critic2.getParams()),
     critic1Target: f64(agent.critic1Target.getParams()), critic2Target: f64(agent.critic2Target.getParams()),
   };
-  const alpha = agent.alpha, logAlpha = h[T]!;
+  const alpha = agent.alpha, logAlpha = T.params.f32[0]!;
   agent.update();
   const batch = { s: f64(into.obs), a: f64(into.action), r: f64(into.reward), s2: f64(into.nextObs), d: f64(into.done) };
-  const after = { critic1: f64(agent.critic1.getParams()), critic2: f64(agent.critic2.getParams()), logAlpha: h[T]! };
+  const after = { critic1: f64(agent.critic1.getParams()), critic2: f64(agent.critic2.getParams()), logAlpha: T.params.f32[0]! };
   const dist = shadowForward(agent.actor.spec, agent.actor.layout, before.actor, [batch.s], N);
   const { a } = squash(dist.y, epsPi);
   const margin = Math.min(dist.reluMargin,
@@ -101,7 +102,7 @@ function setup(seed: number): Rig {
     shadowForward(agent.critic1.spec, agent.critic1.layout, before.critic1, [batch.s, batch.a], N).reluMargin);
   return {
     agent, batch, epsNext, epsPi, alpha, logAlpha, before, after, margin,
-    grads: { actor: agent.actor.getGrads(), critic1: agent.critic1.getGrads(), critic2: agent.critic2.getGrads(), logAlpha: h[T + 1]! },
+    grads: { actor: agent.actor.getGrads(), critic1: agent.critic1.getGrads(), critic2: agent.critic2.getGrads(), logAlpha: T.grads.f32[0]! },
   };
 }
 

@@ -50,13 +50,20 @@ describe('TD3: configuration', () => {
 
   it('runs 300 steps of the default preset: one update per step after the 100 warm-up steps, finite losses', async () => {
     const agent = new TD3(makeEnv('Pendulum-v1'), { seed: 0 });
-    const critic: number[] = [], actor: number[] = [];
-    await agent.learn(300, { onStep: (r) => { if (r.update) { critic.push(r.update.criticLoss); actor.push(r.update.actorLoss); } } });
+    const critic: number[] = [], actor: number[] = [], updated: boolean[] = [];
+    await agent.learn(300, {
+      onStep: (r) => {
+        if (!r.update) return;
+        critic.push(r.update.criticLoss);
+        actor.push(r.update.actorLoss);
+        updated.push(r.update.actorUpdated);
+      },
+    });
     expect(agent.loop.updates).toBe(200);
     expect(critic.every(Number.isFinite)).toBe(true);
-    // The first actor step is the 2nd update (t mod d = 0); before it there is no actor loss to report.
-    expect(Number.isNaN(actor[0])).toBe(true);
-    expect(actor.slice(1).every(Number.isFinite)).toBe(true);
+    // t mod d = 0 with d = 2: the actor steps on updates 2, 4, 6, …, and says so; a finite loss then, none between.
+    expect(updated).toEqual(Array.from({ length: 200 }, (_, i) => i % 2 === 1));
+    expect(actor.every((l, i) => (updated[i] ? Number.isFinite(l) : Number.isNaN(l)))).toBe(true);
   });
 });
 

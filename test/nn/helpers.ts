@@ -44,7 +44,7 @@ export function uniformF32(rng: Rng, n: number, lo = -1, hi = 1): Float32Array {
 export function forward(rig: Rig, batch: number, xs: readonly ArrayLike<number>[]): Float32Array {
   xs.forEach((x, i) => write(rig.net, rig.inPtr[i]!, x));
   const out = rig.net.forward(batch, rig.inPtr[0]!, rig.inPtr[1] ?? 0, rig.inPtr[2] ?? 0);
-  return read(rig.net, out, batch * rig.net.outputWidth);
+  return read(rig.net, out.ptr, batch * rig.net.outputWidth);
 }
 
 // ── float64 shadow ─────────────────────────────────────────────────────────────

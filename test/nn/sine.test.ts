@@ -41,7 +41,7 @@ function fit(activation: 'tanh' | 'relu', seed: number, steps: number): Fit {
     }
     const out = net.forward(GRID, x.ptr);
     let s = 0;
-    for (let i = 0; i < GRID; i++) s += (h[(out >> 2) + i]! - h[Y + i]!) ** 2;
+    for (let i = 0; i < GRID; i++) s += (out.f32[i]! - h[Y + i]!) ** 2;
     return s / GRID;
   };
 
@@ -51,7 +51,7 @@ function fit(activation: 'tanh' | 'relu', seed: number, steps: number): Fit {
       h[Y + i] = sin(h[X + i]!);
     }
     const out = net.forward(BATCH, x.ptr);
-    mse(h, BATCH, out, y.ptr, net.outputGradPtr);
+    mse(BATCH, out.f32, y.f32, net.outputGrad.f32);
     net.backward(BATCH, true);
     adam.step();
     if (t % 250 === 0) {
