@@ -64,6 +64,29 @@ export interface ExplorationConfig {
   readonly noiseResetOnEpisode: boolean;
 }
 
+/**
+ * RLtools' Pendulum-v1 setup (the side-by-side benchmark of TD3 and SAC, whose
+ * `rltools` presets start from it): 64-64 ReLU actor and critics, Adam 1e-3
+ * for both, γ 0.99, τ 0.005, batch 100, 100 uniform random warm-up steps, one
+ * update per environment step. Fields RLtools does not pin (buffer 10⁶, Adam
+ * ε 1e-8) follow Fujimoto et al.'s and Haarnoja et al.'s PyTorch code. @internal
+ */
+export const RLTOOLS_PENDULUM: OffPolicyConfig = Object.freeze({
+  actorLayers: Object.freeze([64, 64]),
+  criticLayers: Object.freeze([64, 64]),
+  actorLr: 1e-3,
+  criticLr: 1e-3,
+  adamEps: 1e-8,
+  gamma: 0.99,
+  tau: 0.005,
+  batchSize: 100,
+  bufferSize: 1_000_000,
+  learningStarts: 100,
+  trainFreq: 1,
+  gradientSteps: 1,
+  seed: 0,
+} as const);
+
 /** Checks one field's value; `algo` prefixes the error. @internal */
 export type Check = (v: unknown, field: string, algo: string) => void;
 

@@ -4,7 +4,7 @@
  * by sampling its own policy, so it has no action-noise fields. Adam's ε is
  * added to √v̂ (PyTorch's form, as every SAC reference implementation).
  */
-import { fail, num, OFF_POLICY_SCHEMA, type OffPolicyConfig, oneOf, resolve, type Schema } from './config.js';
+import { fail, num, OFF_POLICY_SCHEMA, type OffPolicyConfig, oneOf, resolve, RLTOOLS_PENDULUM, type Schema } from './config.js';
 
 export interface SACConfig extends OffPolicyConfig {
   /** Temperature Adam learning rate λ (on log α). */
@@ -20,29 +20,16 @@ export interface SACConfig extends OffPolicyConfig {
 export type SACPresetName = 'rltools' | 'paper' | 'zoo';
 
 /**
- * RLtools' SAC on Pendulum-v1 (the issue's side-by-side configuration):
- * 64-64 ReLU actor and critics, batch 100, Adam 1e-3 everywhere, γ 0.99,
- * τ 0.005, 100 uniform random warm-up steps, an update every step, α learned
- * from α₀ = 0.5 towards −|A|. Buffer and Adam ε as the paper preset. The default preset.
+ * RLtools' SAC on Pendulum-v1 (RLTOOLS_PENDULUM in config.ts: 64-64, batch
+ * 100, Adam 1e-3, γ 0.99, τ 0.005, 100 random steps, an update every step)
+ * with α learned at rate 1e-3 from α₀ = 0.5 towards −|A|. The default preset.
  */
 const rltools: SACConfig = Object.freeze({
-  actorLayers: Object.freeze([64, 64]),
-  criticLayers: Object.freeze([64, 64]),
-  actorLr: 1e-3,
-  criticLr: 1e-3,
+  ...RLTOOLS_PENDULUM,
   alphaLr: 1e-3,
-  adamEps: 1e-8,
-  gamma: 0.99,
-  tau: 0.005,
-  batchSize: 100,
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  trainFreq: 1,
-  gradientSteps: 1,
   initialAlpha: 0.5,
   autoAlpha: true,
   targetEntropy: 'auto',
-  seed: 0,
 } as const);
 
 /**

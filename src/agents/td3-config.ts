@@ -5,7 +5,7 @@
  * fractions of the action bound h, as in Fujimoto et al.'s code
  * (`policy_noise * max_action`).
  */
-import { type ExplorationConfig, EXPLORATION_SCHEMA, int, magnitude, OFF_POLICY_SCHEMA, type OffPolicyConfig, resolve, type Schema } from './config.js';
+import { type ExplorationConfig, EXPLORATION_SCHEMA, int, magnitude, OFF_POLICY_SCHEMA, type OffPolicyConfig, resolve, RLTOOLS_PENDULUM, type Schema } from './config.js';
 
 export interface TD3Config extends OffPolicyConfig, ExplorationConfig {
   /** Target policy smoothing σ̃ (fraction of h): ã = clip(μ′(s′) + clip(h·N(0, σ̃²), −h·c, h·c), −h, h). */
@@ -19,25 +19,13 @@ export interface TD3Config extends OffPolicyConfig, ExplorationConfig {
 export type TD3PresetName = 'rltools' | 'paper' | 'zoo';
 
 /**
- * RLtools' TD3 on Pendulum-v1 (the configuration of the issue's side-by-side
- * benchmark): 64-64 ReLU actor and critics, batch 100, Adam 1e-3, γ 0.99,
- * τ 0.005, 100 uniform random warm-up steps, exploration N(0, 0.1), target
- * noise 0.2 clipped at 0.5, actor every 2nd critic step. Fields it does not
- * pin (buffer, Adam ε) follow the paper preset. The default preset.
+ * RLtools' TD3 on Pendulum-v1 (RLTOOLS_PENDULUM in config.ts: 64-64, batch
+ * 100, Adam 1e-3, γ 0.99, τ 0.005, 100 random steps) with exploration
+ * N(0, 0.1), target noise 0.2 clipped at 0.5, actor every 2nd critic step.
+ * The default preset.
  */
 const rltools: TD3Config = Object.freeze({
-  actorLayers: Object.freeze([64, 64]),
-  criticLayers: Object.freeze([64, 64]),
-  actorLr: 1e-3,
-  criticLr: 1e-3,
-  adamEps: 1e-8,
-  gamma: 0.99,
-  tau: 0.005,
-  batchSize: 100,
-  bufferSize: 1_000_000,
-  learningStarts: 100,
-  trainFreq: 1,
-  gradientSteps: 1,
+  ...RLTOOLS_PENDULUM,
   actionNoise: Object.freeze({ type: 'gaussian', sigma: 0.1 }),
   noiseFinalScale: 1,
   noiseDecaySteps: 1,
@@ -45,7 +33,6 @@ const rltools: TD3Config = Object.freeze({
   targetPolicyNoise: 0.2,
   targetNoiseClip: 0.5,
   policyDelay: 2,
-  seed: 0,
 } as const);
 
 /**

@@ -5,12 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
 import { OffPolicyAgent } from '../../src/agents/core.js';
-import { CONFIG_FIELDS } from '../../src/agents/ddpg-config.js';
+import { CONFIG_FIELDS, type DDPGConfig } from '../../src/agents/ddpg-config.js';
 import { DDPG } from '../../src/agents/ddpg.js';
 import { SAC_CONFIG_FIELDS } from '../../src/agents/sac-config.js';
 import { SAC } from '../../src/agents/sac.js';
-import { TD3_CONFIG_FIELDS } from '../../src/agents/td3-config.js';
+import { TD3_CONFIG_FIELDS, type TD3Config } from '../../src/agents/td3-config.js';
 import { TD3 } from '../../src/agents/td3.js';
+import type { Env } from '../../src/envs/env.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../../src/rl/noise.js';
 import { Rng } from '../../src/rng.js';
@@ -48,13 +49,16 @@ describe('one config schema', () => {
 
 describe('one noise-unit rule: σ is a fraction of the action bound h', () => {
   // MountainCarContinuous-v0 has h = 1, Pendulum-v1 h = 2: the same config gives σ·h in action units.
-  for (const Algo of [DDPG, TD3]) {
-    it(`${Algo.name} builds its noise with σ·h (Gaussian and OU)`, () => {
-      const small = Algo === DDPG ? SMALL : TINY;
-      const gauss = new Algo(makeEnv('Pendulum-v1'), { ...small, actionNoise: { type: 'gaussian', sigma: 0.3 } });
+  const builders = [
+    { name: 'DDPG', build: (env: Env, o: Partial<DDPGConfig>) => new DDPG(env, { ...SMALL, ...o }) },
+    { name: 'TD3', build: (env: Env, o: Partial<TD3Config>) => new TD3(env, { ...TINY, ...o }) },
+  ];
+  for (const { name, build } of builders) {
+    it(`${name} builds its noise with σ·h (Gaussian and OU)`, () => {
+      const gauss = build(makeEnv('Pendulum-v1'), { actionNoise: { type: 'gaussian', sigma: 0.3 } });
       expect(gauss.noise).toBeInstanceOf(GaussianNoise);
       expect((gauss.noise as GaussianNoise).sigma).toBe(0.3 * 2);
-      const ou = new Algo(makeEnv('MountainCarContinuous-v0'), { ...small, actionNoise: { type: 'ou', sigma: 0.3, theta: 0.15, dt: 0.01 } });
+      const ou = build(makeEnv('MountainCarContinuous-v0'), { actionNoise: { type: 'ou', sigma: 0.3, theta: 0.15, dt: 0.01 } });
       expect(ou.noise).toBeInstanceOf(OrnsteinUhlenbeckNoise);
       expect((ou.noise as OrnsteinUhlenbeckNoise).sigma).toBe(0.3);
     });
