@@ -6,7 +6,7 @@
  * policyAct(); the core supplies the rest:
  *
  * - one Arena (every tensor planned once, memory grown once) with the batch
- *   staging the replay buffer samples into (s, a, r, s′, d and the target y)
+ *   staging the replay buffer samples into (s, a, r, s′, done and the target y)
  *   and the observation staging of act();
  * - the generator streams (replay, noise, explore and the algorithm's own),
  *   all derived from config.seed;
@@ -47,8 +47,8 @@ export interface Batch {
   readonly r: Tensor;
   /** s_{i+1}, N × obsDim. */
   readonly s2: Tensor;
-  /** d_i: 1 where s_{i+1} is terminal (a time-limit truncation is not), N. */
-  readonly d: Tensor;
+  /** done_i: 1 where s_{i+1} is terminal (a time-limit truncation is not), N. */
+  readonly done: Tensor;
   /** The regression target y_i, N (written by update()). */
   readonly y: Tensor;
 }
@@ -132,7 +132,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
     this.arena = new Arena(createKernels(backend));
     this.kernels = this.arena.kernels;
     const alloc = (name: string, floats: number): Tensor => this.arena.alloc(`batch.${name}`, floats);
-    this.batch = { s: alloc('s', N * o), a: alloc('a', N * a), r: alloc('r', N), s2: alloc('s2', N * o), d: alloc('d', N), y: alloc('y', N) };
+    this.batch = { s: alloc('s', N * o), a: alloc('a', N * a), r: alloc('r', N), s2: alloc('s2', N * o), done: alloc('done', N), y: alloc('y', N) };
     this.obsStage = this.arena.alloc('act.obs', o);
     const rngs: Record<string, Rng> = {};
     for (const name of ['replay', 'noise', 'explore', ...streams]) rngs[name] = new Rng(config.seed, name);
@@ -182,7 +182,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   protected commit(): Rng {
     this.arena.commit();
     const b = this.batch;
-    this.views = { obs: b.s.f32, action: b.a.f32, reward: b.r.f32, nextObs: b.s2.f32, done: b.d.f32 };
+    this.views = { obs: b.s.f32, action: b.a.f32, reward: b.r.f32, nextObs: b.s2.f32, done: b.done.f32 };
     return new Rng(this.config.seed, 'init');
   }
 

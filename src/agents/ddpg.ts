@@ -10,6 +10,7 @@
  *   y            y_i             q             Q(s_i, a_i)
  *   qNext        Q′(s_{i+1}, μ′(s_{i+1}))      muNext  μ′(s_{i+1})
  *   dQda         ∇_a Q(s, a)|_{a=μ(s_i)}
+ *   done         1 where s_{i+1} is terminal (the notebook has no such mask)
  *
  * Algorithm 1 (paper), numbered as the comments in update() and learn() cite it:
  *   1  Randomly initialize critic Q(s,a|θ^Q) and actor μ(s|θ^μ)
@@ -32,7 +33,7 @@
  *  17  end for
  *
  * Two corrections to the notebook (README, "Deviations"): line 12 is masked by
- * `terminated` (y_i = r_i + γ·(1 − d_i)·Q′(…)); episodes end on terminated OR
+ * `terminated` (y_i = r_i + γ·(1 − done_i)·Q′(…)); episodes end on terminated OR
  * truncated, and truncation still bootstraps.
  */
 import type { Backend } from '../kernels/index.js';
@@ -109,12 +110,12 @@ export class DDPG extends OffPolicyAgent<DDPGConfig> {
   update(): UpdateStats {
     const c = this.config, N = c.batchSize;
     const { actor, critic, actorTarget, criticTarget } = this;
-    // Alg. 1 line 11: N transitions (s_i, a_i, r_i, s_{i+1}, d_i), uniformly with replacement (np.random.choice)
-    const { s, a, r, s2, d, y } = this.sampleBatch();
-    // Alg. 1 line 12: y_i = r_i + γ·(1 − d_i)·Q′(s_{i+1}, μ′(s_{i+1}))
+    // Alg. 1 line 11: N transitions (s_i, a_i, r_i, s_{i+1}, done_i), uniformly with replacement (np.random.choice)
+    const { s, a, r, s2, done, y } = this.sampleBatch();
+    // Alg. 1 line 12: y_i = r_i + γ·(1 − done_i)·Q′(s_{i+1}, μ′(s_{i+1}))
     const muNext = actorTarget.forward(N, s2.ptr);
     const qNext = criticTarget.forward(N, s2.ptr, muNext.ptr);
-    tdTarget(N, y.f32, r.f32, d.f32, qNext.f32, c.gamma);
+    tdTarget(N, y.f32, r.f32, done.f32, qNext.f32, c.gamma);
     // Alg. 1 line 13: minimise L = (1/N)·Σ (y_i − Q(s_i, a_i))²
     const q = critic.forward(N, s.ptr, a.ptr);
     const criticLoss = mse(N, q.f32, y.f32, critic.outputGrad.f32);

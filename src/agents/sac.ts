@@ -155,14 +155,14 @@ export class SAC extends OffPolicyAgent<SACConfig, 'update'> {
     const c = this.config, N = c.batchSize, A = this.actDim, K = this.kernels, h = this.actBound;
     const { actor, critic1, critic2, critic1Target, critic2Target, eps, aPi, logp } = this;
     const alpha = this.alpha, rng = this.rngs.update;
-    const { s, a, r, s2, d, y } = this.sampleBatch();
-    // Alg. 1 line 11, target: Q̂ = r + γ·(1 − d)·(min_i Q_θ̄i(s′, a′) − α·log π(a′|s′)), a′ ~ π(·|s′)
+    const { s, a, r, s2, done, y } = this.sampleBatch();
+    // Alg. 1 line 11, target: Q̂ = r + γ·(1 − done)·(min_i Q_θ̄i(s′, a′) − α·log π(a′|s′)), a′ ~ π(·|s′)
     let dist = actor.forward(N, s2.ptr);
     normals(rng, eps.f32, N * A);
     K.sacSample(N, A, dist.ptr, eps.ptr, LOG_STD_MIN, LOG_STD_MAX, h, aPi.ptr, logp.ptr);
     const q1Next = critic1Target.forward(N, s2.ptr, aPi.ptr);
     const q2Next = critic2Target.forward(N, s2.ptr, aPi.ptr);
-    softTdTarget(N, y.f32, r.f32, d.f32, q1Next.f32, q2Next.f32, logp.f32, alpha, c.gamma);
+    softTdTarget(N, y.f32, r.f32, done.f32, q1Next.f32, q2Next.f32, logp.f32, alpha, c.gamma);
     // Alg. 1 line 11: θ_i ← θ_i − λ_Q·∇J_Q(θ_i), J_Q = ½·mean((Q_θi(s, a) − Q̂)²)
     const q1 = critic1.forward(N, s.ptr, a.ptr);
     const q2 = critic2.forward(N, s.ptr, a.ptr);
@@ -228,12 +228,12 @@ export class SAC extends OffPolicyAgent<SACConfig, 'update'> {
   }
 }
 
-/** Q̂_i = r_i + γ·(1 − d_i)·(min(q1_i, q2_i) − α·logp_i) (Alg. 1 line 11's target; masked by `terminated` only). */
-function softTdTarget(n: number, y: Float32Array, r: Float32Array, d: Float32Array, q1: Float32Array, q2: Float32Array,
+/** Q̂_i = r_i + γ·(1 − done_i)·(min(q1_i, q2_i) − α·logp_i) (Alg. 1 line 11's target; masked by `terminated` only). */
+function softTdTarget(n: number, y: Float32Array, r: Float32Array, done: Float32Array, q1: Float32Array, q2: Float32Array,
                       logp: Float32Array, alpha: number, gamma: number): void {
   for (let i = 0; i < n; i++) {
     const qa = q1[i]!, qb = q2[i]!;
-    y[i] = r[i]! + gamma * (1 - d[i]!) * ((qa < qb ? qa : qb) - alpha * logp[i]!);
+    y[i] = r[i]! + gamma * (1 - done[i]!) * ((qa < qb ? qa : qb) - alpha * logp[i]!);
   }
 }
 

@@ -38,7 +38,7 @@
  *
  * As in the authors' code (and SB3): t counts critic updates; line 10 is one
  * Adam step on MSE(Q1, y) + MSE(Q2, y); ã is clipped to the action bounds after
- * line 8; line 9 is masked by `terminated` (y = r + γ·(1 − d)·min Q′), and a
+ * line 8; line 9 is masked by `terminated` (y = r + γ·(1 − done)·min Q′), and a
  * time-limit truncation still bootstraps; actions are clipped to the bounds
  * after line 5. Lines 4–6 live in loop.ts (RunLoop), lines 7–17 in update().
  *
@@ -119,16 +119,16 @@ export class TD3 extends OffPolicyAgent<TD3Config, 'smoothing'> {
   update(): UpdateStats {
     const c = this.config, N = c.batchSize;
     const { actor, actorTarget, critic1, critic2, critic1Target, critic2Target, aNext } = this;
-    // Alg. 1 line 7: N transitions (s, a, r, s′, d), uniformly with replacement
-    const { s, a, r, s2, d, y } = this.sampleBatch();
+    // Alg. 1 line 7: N transitions (s, a, r, s′, done), uniformly with replacement
+    const { s, a, r, s2, done, y } = this.sampleBatch();
     // Alg. 1 line 8: ã = clip(π_φ′(s′) + clip(h·σ̃·N(0, 1), −h·c, h·c), −h, h)
     const muNext = actorTarget.forward(N, s2.ptr);
     smoothedAction(N * this.actDim, aNext.f32, muNext.f32, this.rngs.smoothing, c.targetPolicyNoise, c.targetNoiseClip, this.actBound);
-    // Alg. 1 line 9: y = r + γ·(1 − d)·min(Q_θ′1(s′, ã), Q_θ′2(s′, ã))
+    // Alg. 1 line 9: y = r + γ·(1 − done)·min(Q_θ′1(s′, ã), Q_θ′2(s′, ã))
     const q1Next = critic1Target.forward(N, s2.ptr, aNext.ptr);
     const q2Next = critic2Target.forward(N, s2.ptr, aNext.ptr);
     minimum(N, q1Next.f32, q2Next.f32, y.f32);
-    tdTarget(N, y.f32, r.f32, d.f32, y.f32, c.gamma);
+    tdTarget(N, y.f32, r.f32, done.f32, y.f32, c.gamma);
     // Alg. 1 line 10: minimise MSE(Q_θ1(s, a), y) + MSE(Q_θ2(s, a), y)
     const q1 = critic1.forward(N, s.ptr, a.ptr);
     const q2 = critic2.forward(N, s.ptr, a.ptr);

@@ -6,12 +6,12 @@
  */
 
 /**
- * The bootstrapped target y_i = r_i + γ·(1 − d_i)·v_i, with v the value of the
+ * The bootstrapped target y_i = r_i + γ·(1 − done_i)·v_i, with v the value of the
  * next state (masked by `terminated` only: a truncation still bootstraps).
  * `y` may alias `v`.
  */
-export function tdTarget(n: number, y: Float32Array, r: Float32Array, d: Float32Array, v: Float32Array, gamma: number): void {
-  for (let i = 0; i < n; i++) y[i] = r[i]! + gamma * (1 - d[i]!) * v[i]!;
+export function tdTarget(n: number, y: Float32Array, r: Float32Array, done: Float32Array, v: Float32Array, gamma: number): void {
+  for (let i = 0; i < n; i++) y[i] = r[i]! + gamma * (1 - done[i]!) * v[i]!;
 }
 
 /** out_i = min(a_i, b_i) (exact; `out` may alias either input). */
