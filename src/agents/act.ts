@@ -15,7 +15,10 @@ export function stageObservation(who: string, obs: ArrayLike<number>, obsDim: nu
                                  actDim: number, out: Float32Array | undefined): Float32Array {
   if (obs?.length !== obsDim) throw new RangeError(`${who}: obs must have length ${obsDim}, got ${String(obs?.length)}`);
   const res = out ?? new Float32Array(actDim);
-  if (res.length !== actDim) throw new RangeError(`${who}: out must have length ${actDim}, got ${res.length}`);
+  // Any other array would silently convert the action (a Uint8Array stores −1.19 as 255).
+  if (!(res instanceof Float32Array) || res.length !== actDim) {
+    throw new RangeError(`${who}: out must be a Float32Array of length ${actDim}, got ${Object.prototype.toString.call(res).slice(8, -1)} of length ${String((res as { length?: unknown }).length)}`);
+  }
   for (let i = 0; i < obsDim; i++) {
     const v = obs[i]!;
     // Checked after the float32 store: beyond ±3.4e38 a finite double becomes ±Infinity.

@@ -13,7 +13,9 @@
  * Every check throws a RangeError naming the algorithm, the field, the value
  * and the allowed range; `resolve` is the single place a config is validated.
  */
+import type { Backend } from '../kernels/index.js';
 import type { ActionNoiseConfig } from '../rl/noise.js';
+import { showValue } from './show.js';
 
 /** The fields DDPG, TD3 and SAC share. */
 export interface OffPolicyConfig {
@@ -95,7 +97,7 @@ export type Schema<C> = { readonly [K in keyof C]-?: Check };
 
 /** @internal */
 export function fail(algo: string, field: string, v: unknown, range: string): never {
-  throw new RangeError(`${algo} config: ${field} must be ${range}, got ${JSON.stringify(v) ?? String(v)}`);
+  throw new RangeError(`${algo} config: ${field} must be ${range}, got ${showValue(v)}`);
 }
 
 /** A finite number in a range, each end open or closed. @internal */
@@ -126,10 +128,16 @@ const steps = int(0, Number.MAX_SAFE_INTEGER);
 /** Noise magnitudes: bounded so that every sample stays finite in float32 (rl/noise.ts uses the same 1e6). @internal */
 export const magnitude = num(0, 1e6, false, false);
 
+/** The members each kind of noise config has; anything else is a typo to refuse. */
+const NOISE_MEMBERS: Readonly<Record<ActionNoiseConfig['type'], readonly string[]>> = { ou: ['type', 'sigma', 'theta', 'dt'], gaussian: ['type', 'sigma'], none: ['type'] };
+
 const actionNoise: Check = (v, f, algo) => {
   const n = v as { type?: unknown; sigma?: unknown; theta?: unknown; dt?: unknown } | null;
   if (typeof n !== 'object' || n === null) return fail(algo, f, v, "an object { type: 'ou' | 'gaussian' | 'none', … }");
   oneOf('ou', 'gaussian', 'none')(n.type, `${f}.type`, algo);
+  const known = NOISE_MEMBERS[n.type as ActionNoiseConfig['type']];
+  const extra = Object.keys(n).find((k) => !known.includes(k));
+  if (extra !== undefined) fail(algo, `${f}.${extra}`, (n as Record<string, unknown>)[extra], `absent: ${JSON.stringify(n.type)} noise has only ${known.join(', ')}`);
   if (n.type === 'none') return;
   magnitude(n.sigma, `${f}.sigma`, algo);
   if (n.type === 'ou') {
@@ -166,6 +174,18 @@ export const EXPLORATION_SCHEMA: Schema<ExplorationConfig> = {
 };
 
 /**
+ * `new Algo(env, options)`'s options split into the kernel backend and the
+ * preset + overrides that `resolve` checks (a non-object is refused by name).
+ *
+ * @internal
+ */
+export function splitOptions<O extends object>(algo: string, options: O & { readonly backend?: Backend }): { backend: Backend; rest: O } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${algo} options must be an object, got ${showValue(options)}`);
+  const { backend = 'wasm', ...rest } = options;
+  return { backend, rest: rest as O };
+}
+
+/**
  * Preset + overrides → a frozen, validated config. Unknown fields and unknown
  * presets are refused by name; fields are checked in schema order.
  *
@@ -175,13 +195,14 @@ export function resolve<C extends object, P extends string>(
   algo: string, presets: Readonly<Record<P, C>>, defaultPreset: P, schema: Schema<C>,
   options: Partial<C> & { readonly preset?: P },
 ): C {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`${algo} options must be an object`);
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${algo} options must be an object, got ${showValue(options)}`);
   const { preset = defaultPreset, ...overrides } = options;
   const names = Object.keys(presets);
   if (!names.includes(preset)) fail(algo, 'preset', preset, `one of ${names.map((x) => JSON.stringify(x)).join(', ')}`);
   const fields = Object.keys(schema) as (keyof C)[];
   for (const k of Object.keys(overrides)) {
-    if (!(k in schema)) throw new RangeError(`${algo} config: unknown field "${k}" (known: ${fields.join(', ')})`);
+    // Own properties only: "toString" or "__proto__" are not config fields.
+    if (!Object.hasOwn(schema, k)) throw new RangeError(`${algo} config: unknown field ${JSON.stringify(k)} (known: ${fields.join(', ')})`);
   }
   const merged = { ...presets[preset], ...overrides } as C;
   for (const k of fields) schema[k](merged[k], String(k), algo);

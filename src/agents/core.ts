@@ -61,7 +61,8 @@ interface AgentClass<T> {
 
 /**
  * The symmetric bound h of an action space [−h, h]^n (the actor's tanh × h).
- * Throws for anything that is not an Env with box spaces, or an asymmetric space.
+ * Throws for anything that is not an Env with box spaces, reset(), step() and a
+ * time limit, or for an asymmetric space.
  */
 export function actionBound(env: Env): number {
   if (!(env?.observationSpace?.shape[0] >= 1 && env.actionSpace?.shape[0] >= 1)) {
@@ -75,6 +76,11 @@ export function actionBound(env: Env): number {
         `This agent needs a symmetric action space [−h, h] with the same finite h > 0 in every dimension (the actor outputs tanh × h); ` +
           `${env.id} has low=[${Array.from(low).join(', ')}] high=[${Array.from(high).join(', ')}]. Rescale the actions in a wrapper env.`);
     }
+  }
+  if (typeof env.reset !== 'function' || typeof env.step !== 'function') throw new TypeError(`env ${String(env.id)} needs reset() and step() methods`);
+  // The time limit caps every evaluation episode: without one an evaluation would measure nothing.
+  if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
+    throw new TypeError(`env ${String(env.id)} has maxEpisodeSteps ${String(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
   return h;
 }

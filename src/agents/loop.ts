@@ -8,6 +8,7 @@
 import type { Env, StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
 import { checkSeed } from '../rng.js';
+import { showValue } from './show.js';
 import type { Agent, EpisodeRecord, EvalRecord, LearnOptions, LoopProgress, LoopState, StepRecord, UpdateStats } from './agent.js';
 
 /** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k (see evalSeed). */
@@ -66,25 +67,14 @@ export class RunLoop implements LoopProgress {
   /** @internal */
   async learn(totalSteps: number, o: LearnOptions): Promise<void> {
     checkLearnArgs(totalSteps, o);
-    const a = this.agent, c = a.config, env = a.env;
+    const a = this.agent, env = a.env;
     const evalEvery = o.evalEvery ?? 0;
     const evalEnv = evalEvery > 0 ? (o.evalEnv ?? defaultEvalEnv(env)) : null;
+    if (evalEnv !== null) checkEvalEnv(a, evalEnv, 'learn: evalEnv');
     const end = this.steps + totalSteps, t0 = now(), s0 = this.steps;
-    if (this.obs === null) this.beginEpisode();
+    if (this.obs === null && end > this.steps) this.beginEpisode();
     while (this.steps < end && !o.signal?.aborted) {
-      const obs = this.obs!;
-      // Alg. 1 line 8: a_t = μ(s_t) + 𝒩_t (uniform random before learningStarts)
-      if (this.steps < c.learningStarts) this.randomAction();
-      else a.act(obs, this.exploreOpts);
-      // Alg. 1 line 9
-      const res = env.step(this.action);
-      checkStep(env, this.steps + 1, res);
-      // Alg. 1 line 10: store (s_t, a_t, r_t, s_{t+1}, terminated)
-      a.buffer.add(obs, this.action, res.reward, res.obs, res.terminated);
-      this.steps++;
-      this.epReturn += res.reward;
-      this.epLen++;
-      const stats = this.train();
+      const { res, stats } = this.step();
       // Bookkeeping first, callbacks after: a checkpoint saved from a callback
       // then holds the state the next step starts from (s_{t+1}, or the new
       // episode's first observation) and resumes bit for bit.
@@ -103,6 +93,33 @@ export class RunLoop implements LoopProgress {
         o.onEval?.(this.evaluate(evalEnv, o.evalEpisodes ?? 10));
         await yieldToEventLoop();
       }
+    }
+  }
+
+  /**
+   * One environment step (Alg. 1 lines 8–10) and the updates due after it.
+   * Whatever fails here (the env's step, a value it returns, an update) ends
+   * the episode in flight unrecorded: the next learn() starts a fresh one, so
+   * no transition ever spans two steps.
+   */
+  private step(): { res: StepResult; stats: UpdateStats | null } {
+    const a = this.agent, obs = this.obs!;
+    try {
+      // Alg. 1 line 8: a_t = μ(s_t) + 𝒩_t (uniform random before learningStarts)
+      if (this.steps < a.config.learningStarts) this.randomAction();
+      else a.act(obs, this.exploreOpts);
+      // Alg. 1 line 9
+      const res = a.env.step(this.action);
+      checkStep(a.env, a.obsDim, this.steps + 1, res);
+      // Alg. 1 line 10: store (s_t, a_t, r_t, s_{t+1}, terminated)
+      a.buffer.add(obs, this.action, res.reward, res.obs, res.terminated);
+      this.steps++;
+      this.epReturn += res.reward;
+      this.epLen++;
+      return { res, stats: this.train() };
+    } catch (e) {
+      this.obs = null;
+      throw e;
     }
   }
 
@@ -128,7 +145,10 @@ export class RunLoop implements LoopProgress {
   /** Alg. 1 lines 5–6 (the noise is reset only when the config says so: the notebook never does). */
   private beginEpisode(): void {
     const a = this.agent;
-    this.obs = this.started ? a.env.reset() : a.env.reset(a.config.seed);
+    this.obs = null; // until reset() has given a valid observation
+    const obs = this.started ? a.env.reset() : a.env.reset(a.config.seed);
+    checkObs(a.env, a.obsDim, obs, 'reset()');
+    this.obs = obs;
     this.started = true;
     if (this.resetNoise) a.noise?.reset();
     this.epReturn = 0;
@@ -173,7 +193,9 @@ export class RunLoop implements LoopProgress {
   /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. @internal */
   evaluateWith(episodes: number, env: Env | undefined): EvalRecord {
     checkEpisodes(episodes, 'evaluate: episodes');
-    return this.evaluate(env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument'), episodes);
+    const e = env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument');
+    checkEvalEnv(this.agent, e, 'evaluate: env');
+    return this.evaluate(e, episodes);
   }
 
   /** Runs the deterministic policy for `episodes` episodes on `env` (does not touch training streams). @internal */
@@ -183,11 +205,12 @@ export class RunLoop implements LoopProgress {
     let lenSum = 0;
     for (let k = 0; k < episodes; k++) {
       let obs = env.reset(evalSeed(a.config.seed, k));
+      checkObs(env, a.obsDim, obs, `evaluation episode ${k + 1}, reset()`);
       let ret = 0;
       // The cap guards custom envs whose step() never reports truncation.
       for (let t = 1; t <= env.maxEpisodeSteps; t++) {
         const res = env.step(a.act(obs, { out }));
-        checkStep(env, t, res, `evaluation episode ${k + 1}, `);
+        checkStep(env, a.obsDim, t, res, `evaluation episode ${k + 1}, `);
         ret += res.reward;
         lenSum++;
         if (res.terminated || res.truncated) break;
@@ -239,26 +262,57 @@ function checkEpisodes(n: number, field: string): void {
 }
 
 function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
+  if (typeof o !== 'object' || o === null) throw new TypeError(`learn: options must be an object, got ${showValue(o)}`);
   if (!Number.isSafeInteger(totalSteps) || totalSteps < 0) {
     throw new RangeError(`learn: totalSteps must be a non-negative integer, got ${String(totalSteps)}`);
   }
   const ee = o.evalEvery ?? 0;
   if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${String(ee)}`);
   checkEpisodes(o.evalEpisodes ?? 10, 'learn: evalEpisodes');
+  if (ee > 0 && o.onEval === undefined) {
+    throw new RangeError('learn: evalEvery > 0 needs an onEval callback to receive the evaluations (without one they would run for nothing)');
+  }
   // Before the first step: a bad callback would otherwise fail mid-run, after training state changed.
   for (const k of ['onStep', 'onEpisode', 'onEval'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`learn: ${k} must be a function, got ${String(o[k])}`);
   }
 }
 
-/** A custom env returning NaN/∞ must not be trained on: fail naming the step. */
-function checkStep(env: Env, step: number, res: StepResult, where = ''): void {
-  if (!Number.isFinite(res.reward)) {
-    throw new RangeError(`${env.id} returned a non-finite reward (${res.reward}) at ${where}step ${step}`);
+/** An observation from a custom env must be obsDim finite float32 numbers (`where`: 'reset()' or 'step N'). */
+function checkObs(env: Env, obsDim: number, o: unknown, where: string): asserts o is Float32Array {
+  const obs = o as ArrayLike<unknown> | null | undefined;
+  if (typeof obs !== 'object' || obs === null || obs.length !== obsDim) {
+    throw new TypeError(`${env.id} returned an observation that is not ${obsDim} numbers (got ${showValue(o)}) at ${where}`);
   }
-  const o = res.obs;
-  for (let i = 0; i < o.length; i++) {
-    if (!Number.isFinite(o[i]!)) throw new RangeError(`${env.id} returned a non-finite observation (obs[${i}] = ${o[i]}) at ${where}step ${step}`);
+  for (let i = 0; i < obsDim; i++) {
+    const v = obs[i];
+    if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
+      throw new RangeError(`${env.id} returned a non-finite observation (obs[${i}] = ${showValue(v)}) at ${where}`);
+    }
+  }
+}
+
+/** A custom env's step() result, checked at the boundary: nothing that is not a finite step is trained on. */
+function checkStep(env: Env, obsDim: number, step: number, res: StepResult, where = ''): void {
+  if (typeof res !== 'object' || res === null) throw new TypeError(`${env.id}.step() returned ${showValue(res)} at ${where}step ${step}, not { obs, reward, terminated, truncated }`);
+  if (typeof res.reward !== 'number' || !Number.isFinite(res.reward)) {
+    throw new RangeError(`${env.id} returned a non-finite reward (${showValue(res.reward)}) at ${where}step ${step}`);
+  }
+  for (const k of ['terminated', 'truncated'] as const) {
+    if (typeof res[k] !== 'boolean') throw new TypeError(`${env.id} returned ${k} = ${showValue(res[k])} at ${where}step ${step}; it must be true or false`);
+  }
+  checkObs(env, obsDim, res.obs, `${where}step ${step}`);
+}
+
+/** An evaluation env must take the agent's actions and give its observations. */
+function checkEvalEnv(a: Agent, env: Env, what: string): void {
+  const o = env?.observationSpace?.shape?.[0], u = env?.actionSpace?.shape?.[0];
+  if (typeof env?.reset !== 'function' || typeof env.step !== 'function' || o !== a.obsDim || u !== a.actDim) {
+    throw new TypeError(`${what} must be an Env with ${a.obsDim}-dimensional observations and ${a.actDim}-dimensional actions ` +
+      `like the training env ${a.env.id}, got ${env?.id === undefined ? showValue(env) : `${String(env.id)} (obs ${String(o)}, action ${String(u)})`}`);
+  }
+  if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
+    throw new TypeError(`${what}: ${String(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
 }
 

@@ -58,6 +58,7 @@ import type { Env } from '../envs/env.js';
 import { mean } from '../rl/td.js';
 import type { Rng } from '../rng.js';
 import type { NetInfo, UpdateStats } from './agent.js';
+import { splitOptions } from './config.js';
 import { OffPolicyAgent } from './core.js';
 import { torchActor, torchCritic } from './networks.js';
 import { type SACConfig, type SACOptions, resolveSACConfig } from './sac-config.js';
@@ -97,7 +98,7 @@ export class SAC extends OffPolicyAgent<SACConfig, 'update'> {
   private readonly logp1: Tensor;
 
   constructor(env: Env, options: SACOptions & { backend?: Backend } = {}) {
-    const { backend = 'wasm', ...rest } = options;
+    const { backend, rest } = splitOptions('SAC', options);
     const c = resolveSACConfig(rest);
     super('sac', env, c, backend, null, ['update']);
     const A = this.actDim, N = c.batchSize;

@@ -17,15 +17,20 @@ export function parseValue(raw: string): unknown {
   }
 }
 
+/** Member names that would reach an object's prototype instead of a member of the config. */
+const UNSAFE = new Set(['__proto__', 'prototype', 'constructor']);
+
 function setMember(target: unknown, path: readonly string[], value: unknown, shown: string, command: string): void {
   let o = target;
   for (let i = 0; i < path.length; i++) {
     if (typeof o !== 'object' || o === null || Array.isArray(o)) {
       throw new UsageError(`--set ${shown}: ${path.slice(0, i).join('.') || 'the field'} is not an object`, command);
     }
+    const key = path[i]!;
+    if (UNSAFE.has(key)) throw new UsageError(`--set ${shown}: "${key}" is not a config member`, command);
     const rec = o as Record<string, unknown>;
-    if (i === path.length - 1) rec[path[i]!] = value;
-    else o = rec[path[i]!];
+    if (i === path.length - 1) Object.defineProperty(rec, key, { value, enumerable: true, writable: true, configurable: true });
+    else o = Object.hasOwn(rec, key) ? rec[key] : undefined;
   }
 }
 
@@ -37,7 +42,7 @@ export function parseSets(items: readonly string[], algo: Algorithm, preset: str
     if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got ${JSON.stringify(item)}`, command);
     const key = item.slice(0, eq);
     const [field, ...rest] = key.split('.');
-    if (field === undefined || !algo.fields.includes(field)) {
+    if (field === undefined || !algo.fields.includes(field) || UNSAFE.has(field)) {
       throw new UsageError(`--set: unknown config field "${field ?? key}"${didYouMean(field ?? key, algo.fields)}`, command);
     }
     const value = parseValue(item.slice(eq + 1));

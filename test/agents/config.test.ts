@@ -51,7 +51,7 @@ describe('resolveConfig: validation', () => {
       expect(msg).toContain(PATH[field] ?? field);
       expect(msg).toContain(range);
       const shown = field === 'actorLayers' ? '0' : field === 'criticLayers' ? '70000' : field === 'actionNoise' ? 'got 0'
-        : field === 'criticActionLayers' ? '1.5' : (JSON.stringify(value) ?? String(value));
+        : field === 'criticActionLayers' ? '1.5' : typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
       expect(msg).toContain(shown);
     });
   }

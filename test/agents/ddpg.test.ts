@@ -320,7 +320,7 @@ describe('DDPG.learn: a misbehaving custom environment', () => {
 
   it('refuses evalEvery without an evalEnv for a custom environment', async () => {
     const agent = smallAgent(0, {}, new ToyEnv());
-    await expect(agent.learn(10, { evalEvery: 5 })).rejects.toThrow(/needs options\.evalEnv/);
+    await expect(agent.learn(10, { evalEvery: 5, onEval: () => {} })).rejects.toThrow(/needs options\.evalEnv/);
   });
 });
 
