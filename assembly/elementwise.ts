@@ -162,6 +162,29 @@ export function polyak(n: i32, src: usize, dst: usize, tau: f32): void {
   }
 }
 
+/**
+ * 1 when every |g_i + wd·θ_i| < bound (NaN fails), else 0. Adam's guard, run
+ * before its step: with bound 2^63 the squared gradient of its second moment
+ * cannot overflow float32, so a refused step has written nothing.
+ */
+export function gradBounded(n: i32, p: usize, g: usize, wd: f32, bound: f32): i32 {
+  const vb = f32x4.splat(bound), vwd = f32x4.splat(wd);
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = <usize>i << 2;
+    let gr = v128.load(g + o);
+    if (wd != 0) gr = f32x4.add(gr, f32x4.mul(vwd, v128.load(p + o)));
+    if (!i32x4.all_true(f32x4.lt(f32x4.abs(gr), vb))) return 0; // lt is false for NaN
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    let gr = load<f32>(g + o);
+    if (wd != 0) gr = gr + wd * load<f32>(p + o);
+    if (!(Mathf.abs(gr) < bound)) return 0;
+  }
+  return 1;
+}
+
 /** 1 if every one of n floats is finite, else 0 (for NaN/∞ guards). */
 export function allFinite(n: i32, x: usize): i32 {
   for (let i = 0; i < n; i++) {

@@ -2,7 +2,7 @@
 // the boundary (ARCHITECTURE.md, "Kernel ABI"). Memory is the module's own,
 // exported as `memory`; src/kernels/arena.ts grows it once.
 export { gemm, gemmEx, setScratch, scratchBytes } from "./gemm";
-export { copy, fill, scale, axpy, actBackward, colSum, adam, polyak, allFinite } from "./elementwise";
+export { copy, fill, scale, axpy, actBackward, colSum, adam, polyak, allFinite, gradBounded } from "./elementwise";
 export { sin, cos, exp, log, tanh, tanhf, expf, logf } from "./math";
 export { sacSample, sacBackward, sacMean, log1pf } from "./sac";
 

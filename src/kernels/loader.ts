@@ -26,6 +26,7 @@ export interface WasmExports {
   adam(n: number, p: number, g: number, m: number, v: number, b1: number, b2: number, alphaT: number, epsHat: number, wd: number): void;
   polyak(n: number, src: number, dst: number, tau: number): void;
   allFinite(n: number, x: number): number;
+  gradBounded(n: number, p: number, g: number, wd: number, bound: number): number;
   sacSample(n: number, a: number, dist: number, eps: number, lo: number, hi: number, bound: number, act: number, logp: number): void;
   sacBackward(n: number, a: number, dist: number, eps: number, lo: number, hi: number, bound: number, dAct: number, alphaN: number, dDist: number): void;
   sacMean(n: number, a: number, dist: number, bound: number, act: number): void;

@@ -122,6 +122,14 @@ export function createReferenceKernels(): Kernels {
       for (let i = x >> 2, e = i + n; i < e; i++) if ((u32[i]! & 0x7f800000) === 0x7f800000) return 0;
       return 1;
     },
+    gradBounded(n, p, g, wd, bound) {
+      const H = h(), P = p >> 2, G = g >> 2, w = f(wd), b = f(bound);
+      for (let i = 0; i < n; i++) {
+        const gr = w !== 0 ? f(H[G + i]! + f(w * H[P + i]!)) : H[G + i]!;
+        if (!(Math.abs(gr) < b)) return 0;
+      }
+      return 1;
+    },
     ...createSacReference(h),
   };
 }

@@ -56,6 +56,8 @@ export interface Kernels {
   polyak(n: number, src: number, dst: number, tau: number): void;
   /** 1 when all n floats are finite, else 0. */
   allFinite(n: number, x: number): number;
+  /** 1 when every |g + wd·θ| < bound (NaN fails), in float32 as adam computes g + wd·θ; else 0. */
+  gradBounded(n: number, p: number, g: number, wd: number, bound: number): number;
   /** SAC: a = h·tanh(μ + exp(clamp(log σ))·ε) per row of dist = [μ | log σ] (n×2A), log π per row; see assembly/sac.ts. */
   sacSample(n: number, a: number, dist: number, eps: number, lo: number, hi: number, bound: number, act: number, logp: number): void;
   /** SAC: ∂J_π/∂[μ | log σ] from ∂J_π/∂a (dAct) and α/N; see assembly/sac.ts. */

@@ -20,6 +20,7 @@ export function createWasmKernels(): Kernels {
     adam: x.adam,
     polyak: x.polyak,
     allFinite: x.allFinite,
+    gradBounded: x.gradBounded,
     sacSample: x.sacSample,
     sacBackward: x.sacBackward,
     sacMean: x.sacMean,

@@ -41,6 +41,9 @@ export interface AdamOptions {
   readonly weightDecay?: number;
 }
 
+/** Largest |gradient| a step accepts: g² < 2^126 stays finite in float32 (max ≈ 2^128), and so does v. */
+const GRAD_BOUND = 2 ** 63;
+
 export interface AdamState {
   readonly t: number;
   readonly beta1Power: number;
@@ -101,8 +104,18 @@ export class Adam {
     return this.t;
   }
 
-  /** One update of the network's parameters from its gradient block. */
+  /**
+   * One update of the parameters from their gradient block. Refused, before
+   * anything is written, when a gradient (with weight decay) is not finite or
+   * so large (|g| ≥ 2^63) that g² would overflow the second moment: the
+   * parameters and moments stay as they were, and the error says what to do.
+   */
   step(): void {
+    const n = this.net;
+    if (n.kernels.gradBounded(n.size, n.params.ptr, n.grads!.ptr, this.weightDecay, GRAD_BOUND) !== 1) {
+      throw new RangeError(`${n.name}: a gradient is not finite or beyond ±2^63 at Adam step ${this.t + 1}, so the step was not applied ` +
+        `(its square would overflow float32). The losses are too large: scale the rewards down, or lower ${this.field}`);
+    }
     this.t++;
     // The kernel runs with float32 β (wasm f32 parameters), so the powers use
     // the same float32 values (as Keras, whose β and β^t are float32 tensors).
@@ -111,7 +124,6 @@ export class Adam {
     const c2 = Math.sqrt(1 - this.b2t);
     const alphaT = (this.lr * c2) / (1 - this.b1t);
     const epsHat = this.epsMode === 'keras' ? this.eps : this.eps * c2;
-    const n = this.net;
     n.kernels.adam(n.size, n.params.ptr, n.grads!.ptr, this.m.ptr, this.v.ptr, this.beta1, this.beta2, alphaT, epsHat, this.weightDecay);
   }
 

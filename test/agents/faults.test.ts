@@ -4,11 +4,15 @@
 // no transition spans two steps, nothing bad is stored); config keys are own
 // properties only, nested noise keys are checked, and every message formats.
 import { describe, expect, it } from 'vitest';
+import type { Agent } from '../../src/agents/agent.js';
 import { DDPG } from '../../src/agents/ddpg.js';
+import { SAC } from '../../src/agents/sac.js';
+import { TD3 } from '../../src/agents/td3.js';
 import { resolveConfig } from '../../src/agents/ddpg-config.js';
 import { resolveSACConfig } from '../../src/agents/sac-config.js';
 import { resolveTD3Config } from '../../src/agents/td3-config.js';
-import type { Env, StepResult } from '../../src/envs/env.js';
+import { box, EpisodicEnv, type Env, type EnvOptions, type StepResult, type Transition } from '../../src/envs/env.js';
+import type { Rng } from '../../src/rng.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { SMALL, ToyEnv } from './helpers.js';
 
@@ -119,6 +123,60 @@ describe('a faulting environment', () => {
   it('refuses learn(n, null) with a TypeError naming the options', async () => {
     await expect(agentOn(new ToyEnv()).learn(1, null as never)).rejects.toThrow(new TypeError('learn: options must be an object, got null'));
   });
+});
+
+/** The README's PointMass with its reward scaled by k (finite in float32 up to k ≈ 3e38). */
+class PointMass extends EpisodicEnv {
+  readonly id = 'PointMass-v0';
+  readonly observationSpace = box([-10, -10], [10, 10]);
+  readonly actionSpace = box([-1], [1]);
+  protected readonly stateNames = ['x', 'v'];
+  private x = 0;
+  private v = 0;
+  constructor(options: EnvOptions = {}, private readonly k = 1) { super(options, 50); }
+  protected sampleInitialState(rng: Rng): void { this.x = rng.uniform(-1, 1); this.v = 0; }
+  protected transition(action: Float32Array, out: Transition): void {
+    this.v += 0.1 * Math.min(Math.max(action[0]!, -1), 1);
+    this.x += 0.1 * this.v;
+    out.reward = -this.x * this.x * this.k;
+    out.terminated = Math.abs(this.x) > 10;
+  }
+  observation(): Float32Array { return Float32Array.of(this.x, this.v); }
+  protected physicalState(): number[] { return [this.x, this.v]; }
+  protected loadPhysicalState(s: ArrayLike<number>): void { this.x = s[0]!; this.v = s[1]!; }
+}
+
+/** Every parameter and Adam moment of an agent, as one list of arrays. */
+const trainingState = (agent: Agent): Float32Array[] =>
+  [...agent.parts.params.map((p) => p.tensor.f32.slice()), ...agent.parts.optims.flatMap((o) => [o.adam.m.f32.slice(), o.adam.v.f32.slice()])];
+
+describe('an update that would overflow (issue 14, item 2)', () => {
+  for (const k of [1e18, 1e30]) {
+    it(`rewards scaled by ${k}: learn() stops with an error saying what overflowed and what to do; save() → load() still works`, async () => {
+      const agent = new DDPG(new PointMass({ seed: 3 }, k), { seed: 3 });
+      await expect(agent.learn(300)).rejects.toThrow(/critic: a gradient is not finite or beyond ±2\^63 .* scale the rewards down, or lower criticLr/);
+      expect(trainingState(agent).every((a) => a.every(Number.isFinite))).toBe(true);
+      const again = DDPG.load(agent.save(), new PointMass({}, k));
+      expect(again.weightsHash()).toBe(agent.weightsHash());
+    });
+  }
+
+  for (const [name, make] of [
+    ['DDPG', (env: Env) => new DDPG(env, { ...SMALL, seed: 1 })],
+    ['TD3', (env: Env) => new TD3(env, { actorLayers: [8], criticLayers: [8], batchSize: 4, bufferSize: 64, seed: 1 })],
+    ['SAC', (env: Env) => new SAC(env, { actorLayers: [8], criticLayers: [8], batchSize: 4, bufferSize: 64, seed: 1 })],
+  ] as const) {
+    it(`${name}: the refused update changes no parameter and no moment`, async () => {
+      const agent: Agent = make(new PointMass({ seed: 1 }));
+      await agent.learn(20);
+      // Every row the next minibatch can draw now has a reward of 3e38: y and the critic's gradient overflow.
+      for (let i = 0; i < 64; i++) agent.buffer.add([0, 0], [0], 3e38, [0, 0], false);
+      const before = trainingState(agent), hash = agent.weightsHash();
+      expect(() => agent.update()).toThrow(/a gradient is not finite or beyond ±2\^63/);
+      expect(trainingState(agent)).toEqual(before);
+      expect(agent.weightsHash()).toBe(hash);
+    });
+  }
 });
 
 describe('act(obs, { out })', () => {

@@ -298,3 +298,29 @@ describe('allFinite', () => {
     expect(t.kernels.allFinite(3, ptr(t, 'x'))).toBe(1);
   });
 });
+
+describe('gradBounded (Adam\'s guard)', () => {
+  const B = 2 ** 63;
+  it.each(BACKENDS)('%s accepts |g + wd·θ| < bound and refuses NaN, ±∞ and |g| ≥ bound anywhere, tail included', (name) => {
+    const t = bedOf(name);
+    fc.assert(fc.property(fc.integer({ min: 1, max: 67 }), fc.nat(), fc.constantFrom(NaN, Infinity, -Infinity, B, -B, 3e38),
+      (n, where, bad) => {
+        const g = Float32Array.from({ length: n }, (_, i) => (i % 2 ? -1 : 1) * 1e18);
+        put(t, 'x', new Float32Array(n));
+        put(t, 'y', g);
+        expect(t.kernels.gradBounded(n, ptr(t, 'x'), ptr(t, 'y'), 0, B)).toBe(1);
+        g[where % n] = bad;
+        put(t, 'y', g);
+        expect(t.kernels.gradBounded(n, ptr(t, 'x'), ptr(t, 'y'), 0, B)).toBe(0);
+      }), { numRuns: 60 });
+  });
+
+  it.each(BACKENDS)('%s adds weight decay as adam does: a small g with a huge wd·θ is refused', (name) => {
+    const t = bedOf(name);
+    put(t, 'x', [1, 2, 3e30, 4, 5]); // θ
+    put(t, 'y', [0.1, 0.1, 0.1, 0.1, 0.1]); // g
+    expect(t.kernels.gradBounded(5, ptr(t, 'x'), ptr(t, 'y'), 0, B)).toBe(1);
+    expect(t.kernels.gradBounded(5, ptr(t, 'x'), ptr(t, 'y'), 1e-2, B)).toBe(0); // 1e-2 · 3e30 = 3e28 > 2^63
+    expect(t.kernels.gradBounded(2, ptr(t, 'x'), ptr(t, 'y'), 1e-2, B)).toBe(1); // only n floats are read
+  });
+});

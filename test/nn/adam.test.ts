@@ -194,3 +194,31 @@ describe('Adam option validation', () => {
     expect(() => adam.setState({ t: -1, beta1Power: 1, beta2Power: 1 })).toThrow(RangeError);
   });
 });
+
+describe.each(BACKENDS)('%s backend: a step whose gradient would overflow is refused whole', (backend) => {
+  for (const [what, bad] of [['NaN', NaN], ['+∞', Infinity], ['2^63 (its square overflows float32)', 2 ** 63], ['-3e30', -3e30]] as const) {
+    it(`writes nothing when one gradient is ${what}, and names the network and the learning rate`, () => {
+      const { net, adam } = makeAdam(backend, { lr: 1e-3, eps: 1e-8, epsMode: 'pytorch' });
+      write(net, net.grads!.ptr, gradient(net, 1));
+      adam.step();
+      const before = { p: net.getParams(), m: adam.m.f32.slice(), v: adam.v.f32.slice(), s: adam.getState() };
+      const g = gradient(net, 2);
+      g[3] = bad;
+      write(net, net.grads!.ptr, g);
+      expect(() => adam.step()).toThrow(/network: a gradient is not finite or beyond ±2\^63 at Adam step 2, so the step was not applied .* lower adam/);
+      expect(net.getParams()).toEqual(before.p);
+      expect(adam.m.f32).toEqual(before.m);
+      expect(adam.v.f32).toEqual(before.v);
+      expect(adam.getState()).toEqual(before.s);
+    });
+  }
+
+  it('accepts a gradient just below 2^63 and keeps every moment finite', () => {
+    const { net, adam } = makeAdam(backend, { lr: 1e-3 });
+    const g = gradient(net, 1).map(() => 9.2e18); // < 2^63 ≈ 9.223e18; g² ≈ 8.5e37 < float32 max
+    write(net, net.grads!.ptr, g);
+    adam.step();
+    expect([...adam.v.f32.subarray(0, net.size)].every(Number.isFinite)).toBe(true);
+    expect(net.paramsFinite()).toBe(true);
+  });
+});
