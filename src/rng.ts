@@ -45,6 +45,18 @@ export function checkSeed(seed: unknown, field = 'seed'): number {
   return seed;
 }
 
+/**
+ * seed + k, wrapped around below 2^53 so that every accepted seed has a
+ * successor (the wrap only touches seeds within k of 2^53 − 1): the seed of
+ * the k-th of several episodes or runs that start from one seed.
+ */
+export function seedPlus(seed: number, k: number): number {
+  checkSeed(seed);
+  if (!(Number.isSafeInteger(k) && k >= 0 && k <= 2 ** 32)) throw new RangeError(`seedPlus: k must be an integer in [0, 2^32], got ${k}`);
+  const room = Number.MAX_SAFE_INTEGER - k;
+  return seed <= room ? seed + k : seed - room - 1;
+}
+
 export class Rng {
   private s0 = 0;
   private s1 = 0;

@@ -10,7 +10,7 @@
 // Statistical checks run at fixed seeds, so they are deterministic; each states
 // its critical value, and the χ² ones also show that a biased draw fails them.
 import { describe, expect, it } from 'vitest';
-import { Rng, type RngState } from '../src/rng.js';
+import { Rng, seedPlus, type RngState } from '../src/rng.js';
 
 const draw = <T>(n: number, f: () => T): T[] => Array.from({ length: n }, f);
 
@@ -282,5 +282,19 @@ describe('seed validation', () => {
 
   it('accepts the largest safe integer', () => {
     expect(() => new Rng(2 ** 53 - 1)).not.toThrow();
+  });
+});
+
+describe('seedPlus', () => {
+  it('is seed + k below 2^53 and wraps around above it, so every accepted seed has successors', () => {
+    expect(seedPlus(7, 3)).toBe(10);
+    expect(seedPlus(Number.MAX_SAFE_INTEGER, 0)).toBe(Number.MAX_SAFE_INTEGER);
+    expect(seedPlus(Number.MAX_SAFE_INTEGER, 1)).toBe(0);
+    expect(seedPlus(Number.MAX_SAFE_INTEGER - 1, 5)).toBe(3);
+  });
+
+  it('refuses a bad seed or k, naming it', () => {
+    expect(() => seedPlus(-1, 0)).toThrow(/seed must be an integer in \[0, 2\^53 − 1\]/);
+    expect(() => seedPlus(0, -1)).toThrow(/seedPlus: k must be an integer in \[0, 2\^32\]/);
   });
 });

@@ -7,23 +7,17 @@
  */
 import type { Env, StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
-import { checkSeed } from '../rng.js';
+import { seedPlus } from '../rng.js';
 import { showValue } from './show.js';
 import type { Agent, EpisodeRecord, EvalRecord, LearnOptions, LoopProgress, LoopState, StepRecord, UpdateStats } from './agent.js';
 
 /** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k (see evalSeed). */
 export const EVAL_SEED_OFFSET = 1_000_000;
 
-/**
- * The reset seed of evaluation episode k: seed + EVAL_SEED_OFFSET + k, wrapped
- * around below 2^53 so that every accepted seed works (the wrap only touches
- * seeds within EVAL_SEED_OFFSET + k of 2^53 − 1).
- */
+/** The reset seed of evaluation episode k: seed + EVAL_SEED_OFFSET + k, wrapped around below 2^53 (seedPlus). */
 export function evalSeed(seed: number, k: number): number {
-  checkSeed(seed);
   if (!(Number.isSafeInteger(k) && k >= 0 && k <= 2 ** 32)) throw new RangeError(`evalSeed: k must be an integer in [0, 2^32], got ${k}`);
-  const room = Number.MAX_SAFE_INTEGER - EVAL_SEED_OFFSET - k;
-  return seed <= room ? seed + EVAL_SEED_OFFSET + k : seed - room - 1;
+  return seedPlus(seed, EVAL_SEED_OFFSET + k);
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((r) => setTimeout(r, 0));

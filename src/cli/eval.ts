@@ -1,10 +1,11 @@
 /**
  * `ddpg-wasm eval --checkpoint FILE`: runs the deterministic policy μ(s) of a
  * full or policy-only file (Policy.load reads both) on a fresh instance of its
- * environment. Episode k starts from `reset(seed + k)`.
+ * environment. Episode k starts from `reset(seed + k)` (wrapped below 2^53).
  */
 import { isEnvId, makeEnv } from '../envs/make.js';
 import { Policy } from '../policy/policy.js';
+import { seedPlus } from '../rng.js';
 import { type CommandSpec, parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { checkpointHeader, readFileOrFail } from './train-setup.js';
@@ -42,7 +43,7 @@ function runEpisodes(policy: Policy, episodes: number, seed: number): number[] {
   const action = new Float32Array(policy.actDim);
   const returns: number[] = [];
   for (let k = 0; k < episodes; k++) {
-    let obs = env.reset(seed + k), ret = 0;
+    let obs = env.reset(seedPlus(seed, k)), ret = 0;
     for (;;) {
       const r = env.step(policy.act(obs, action));
       ret += r.reward;
@@ -71,7 +72,7 @@ export function evalCommand(argv: readonly string[], io: CliIO): number {
     io.stdout.write(`${JSON.stringify(result)}\n`);
   } else {
     io.stdout.write([
-      `${path}: ${policy.algo} ${kind} checkpoint, ${policy.envId}; ${episodes} episodes, seeds ${seed}…${seed + episodes - 1}`,
+      `${path}: ${policy.algo} ${kind} checkpoint, ${policy.envId}; ${episodes} episodes, seeds ${seed}…${seedPlus(seed, episodes - 1)}`,
       `mean return ${mean.toFixed(2)}, std ${std.toFixed(2)}`,
       `returns: ${returns.map((r) => r.toFixed(2)).join(' ')}`,
     ].join('\n') + '\n');

@@ -50,6 +50,16 @@ describe('ddpg-wasm eval', () => {
     expect(a.returns[0]).not.toBe(b.returns[0]);
   });
 
+  it('takes every seed up to 2^53 − 1: the episodes after it wrap around to 0, 1, … (reported exactly)', async () => {
+    const top = Number.MAX_SAFE_INTEGER;
+    const r = await evalJson('--checkpoint', join(dir, 'policy.ddpg'), '--episodes', '3', '--seed', String(top));
+    expect(r.seed).toBe(top);
+    const wrapped = await evalJson('--checkpoint', join(dir, 'policy.ddpg'), '--episodes', '2', '--seed', '0');
+    expect(r.returns.slice(1)).toEqual(wrapped.returns);
+    const text = await cli('eval', '--checkpoint', join(dir, 'policy.ddpg'), '--episodes', '3', '--seed', String(top));
+    expect(text.stdout).toContain(`seeds ${top}…1`);
+  });
+
   it('prints mean, std and every return for people', async () => {
     const r = await cli('eval', '--checkpoint', join(dir, 'policy.ddpg'), '--episodes', '2');
     expect(r.stdout).toMatch(/mean return -?\d+\.\d\d, std \d+\.\d\d\nreturns: -?\d+\.\d\d -?\d+\.\d\d\n$/);
