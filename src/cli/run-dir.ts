@@ -3,11 +3,14 @@
  * evaluation), summary.json, checkpoint.ddpg, policy.ddpg, curve.svg, and
  * run.json (the resolved command line and accumulated timing, so that
  * `--resume` needs no other flag). Binary and summary files are written
- * atomically (temporary file + rename), so an interrupted write never leaves a
- * truncated checkpoint behind.
+ * atomically (temporary file, fsync, rename, fsync of the directory), so a
+ * kill or a power cut never leaves a truncated checkpoint behind, and the
+ * temporary files of a killed process are removed by the next one.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  appendFileSync, closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import type { EpisodeRecord, EvalRecord } from '../agents/agent.js';
 
 export const FILES = {
@@ -67,6 +70,8 @@ export interface RunInfo {
   readonly target: { readonly steps: number } | { readonly episodes: number };
   readonly evalEvery: number;
   readonly evalEpisodes: number;
+  /** Steps between periodic checkpoints (0 = only at the end). */
+  readonly saveEvery: number;
   /** The --set overrides, as parsed. */
   readonly overrides: Readonly<Record<string, unknown>>;
   readonly status: 'running' | 'interrupted' | 'complete';
@@ -80,8 +85,34 @@ export class RunDir {
     return join(this.path, name);
   }
 
+  /**
+   * Creates the directory (and missing parents, one level at a time: Node 20's
+   * recursive mkdir loops forever under /proc) and removes the temporary files
+   * killed processes left. Throws naming the path and the reason.
+   */
   create(): void {
-    mkdirSync(this.path, { recursive: true });
+    const missing: string[] = [];
+    for (let p = resolve(this.path); !existsSync(p); p = dirname(p)) {
+      missing.unshift(p);
+      if (dirname(p) === p) break;
+    }
+    for (const p of missing) {
+      try {
+        mkdirSync(p);
+      } catch (e) {
+        throw new Error(`cannot create the run directory ${this.path}: ${(e as Error).message}`);
+      }
+    }
+    if (!statSync(this.path).isDirectory()) throw new Error(`cannot use ${this.path} as the run directory: it is not a directory`);
+    this.removeStaleTemps();
+  }
+
+  /** `.NAME.tmp-PID` files whose process is gone (killed mid-write). */
+  private removeStaleTemps(): void {
+    for (const name of readdirSync(this.path)) {
+      const m = /^\..+\.tmp-(\d+)$/.exec(name);
+      if (m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(this.file(name), { force: true });
+    }
   }
 
   /** True when the directory already holds (part of) a run. */
@@ -89,10 +120,19 @@ export class RunDir {
     return [FILES.metrics, FILES.checkpoint, FILES.summary].some((f) => existsSync(this.file(f)));
   }
 
+  /** Writes `name` whole or not at all: temporary file, fsync, rename, fsync of the directory. */
   writeAtomic(name: string, data: string | Uint8Array): void {
     const tmp = this.file(`.${name}.tmp-${process.pid}`);
-    writeFileSync(tmp, data);
+    const fd = openSync(tmp, 'w');
+    try {
+      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, this.file(name));
+    syncDir(this.path);
   }
 
   writeJson(name: string, value: unknown): void {
@@ -125,14 +165,64 @@ export class RunDir {
     return out;
   }
 
+  /** run.json, checked (null when absent; throws naming the field when malformed). */
   readRunInfo(): RunInfo | null {
     const p = this.file(FILES.run);
     if (!existsSync(p)) return null;
+    let v: unknown;
     try {
-      return JSON.parse(readFileSync(p, 'utf8')) as RunInfo;
-    } catch {
-      return null;
+      v = JSON.parse(readFileSync(p, 'utf8'));
+    } catch (e) {
+      throw new Error(`${p} is not valid JSON (${(e as Error).message}); repair it, or pass --steps/--episodes and move it away`);
     }
+    return checkRunInfo(v, p);
+  }
+}
+
+const isCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+
+/** The fields --resume reads from run.json, each checked (a missing saveEvery, from older runs, reads as 0). */
+function checkRunInfo(v: unknown, path: string): RunInfo {
+  const bad = (field: string, want: string, got: unknown): never => {
+    throw new Error(`${path}: ${field} must be ${want}, got ${JSON.stringify(got) ?? String(got)}`);
+  };
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return bad('the file', 'a JSON object', v);
+  const r = v as Record<string, unknown>;
+  for (const k of ['algo', 'env', 'preset'] as const) if (typeof r[k] !== 'string') bad(k, 'a string', r[k]);
+  const t = r.target as Record<string, unknown> | null | undefined;
+  const target = typeof t === 'object' && t !== null && Object.keys(t).length === 1 ? t : null;
+  if (target === null || !(isCount(target.steps, 1) || isCount(target.episodes, 1))) bad('target', '{ "steps": N } or { "episodes": N } with N ≥ 1', t);
+  if (!isCount(r.evalEvery, 0)) bad('evalEvery', 'an integer ≥ 0', r.evalEvery);
+  if (!isCount(r.evalEpisodes, 1)) bad('evalEpisodes', 'an integer ≥ 1', r.evalEpisodes);
+  if (r.saveEvery !== undefined && !isCount(r.saveEvery, 0)) bad('saveEvery', 'an integer ≥ 0', r.saveEvery);
+  if (typeof r.overrides !== 'object' || r.overrides === null || Array.isArray(r.overrides)) bad('overrides', 'an object', r.overrides);
+  const tm = r.timing as Record<string, unknown> | null | undefined;
+  const timingOk = typeof tm === 'object' && tm !== null &&
+    ['wallSeconds', 'trainSeconds', 'steps', 'updates'].every((k) => typeof tm[k] === 'number' && Number.isFinite(tm[k]) && (tm[k] as number) >= 0);
+  if (!timingOk) bad('timing', 'an object of non-negative wallSeconds, trainSeconds, steps, updates', tm);
+  return { ...(r as unknown as RunInfo), saveEvery: (r.saveEvery as number | undefined) ?? 0 };
+}
+
+/** True while process `pid` exists (EPERM: it exists, but is another user's). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Makes a rename in `dir` durable (where the platform allows fsync on a directory). */
+function syncDir(dir: string): void {
+  let fd: number | null = null;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open a directory; the rename itself is still atomic.
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 

@@ -40,7 +40,8 @@ export class Session {
   private lastLineAt = 0;
   readonly stepBound: number;
 
-  constructor(private readonly s: Setup, private readonly progress: Progress, private readonly verbose: boolean) {
+  /** `save` writes a periodic checkpoint; it runs at every multiple of setup.saveEvery steps, between two chunks. */
+  constructor(private readonly s: Setup, private readonly progress: Progress, private readonly verbose: boolean, private readonly save: () => void) {
     this.episodes = s.history.flatMap((l) => (l.type === 'episode' ? [{ step: l['time/total_timesteps'], value: l['rollout/ep_return'] }] : []));
     this.evals = s.history.filter((l): l is EvalLine => l.type === 'eval');
     this.s0 = s.agent.loop.steps;
@@ -65,8 +66,12 @@ export class Session {
       evalEvery: this.s.evalEvery, evalEpisodes: this.s.evalEpisodes, evalEnv: makeEnv(this.s.env),
     };
     this.t0 = this.lastStepAt = this.lastLineAt = performance.now();
+    const every = this.s.saveEvery, loop = this.s.agent.loop;
     while (!this.done()) {
-      await this.s.agent.learn(Math.min(CHUNK_STEPS, this.stepBound - this.s.agent.loop.steps), opts);
+      // Chunks end on every save point, so a checkpoint holds the state after exactly k·saveEvery steps.
+      const toSave = every > 0 ? every - (loop.steps % every) : Infinity;
+      await this.s.agent.learn(Math.min(CHUNK_STEPS, toSave, this.stepBound - loop.steps), opts);
+      if (every > 0 && loop.steps % every === 0 && !this.done()) this.save();
       await new Promise<void>((r) => setImmediate(r));
     }
     this.progress.update(this.state(), true);

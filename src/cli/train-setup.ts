@@ -2,7 +2,7 @@
  * What `train` runs: a fresh agent from the flags, or one restored from a full
  * checkpoint (--resume) together with its run.json settings and its metrics.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { decodeContainer } from '../agents/container.js';
 import { ENV_IDS, isEnvId, makeEnv } from '../envs/make.js';
@@ -18,6 +18,8 @@ export const DEFAULT_EPISODES = 100;
 export const DEFAULT_EVAL_EVERY = 2000;
 /** Stable-Baselines3's EvalCallback default (n_eval_episodes=5). */
 export const DEFAULT_EVAL_EPISODES = 5;
+/** Periodic checkpoints by default: at every evaluation (every DEFAULT_EVAL_EVERY steps without them). */
+export const defaultSaveEvery = (evalEvery: number): number => (evalEvery > 0 ? evalEvery : DEFAULT_EVAL_EVERY);
 export type Target = RunInfo['target'];
 
 export interface Setup {
@@ -28,6 +30,8 @@ export interface Setup {
   readonly target: Target;
   readonly evalEvery: number;
   readonly evalEpisodes: number;
+  /** Steps between periodic checkpoints (0 = only at the end). */
+  readonly saveEvery: number;
   readonly overrides: Readonly<Record<string, unknown>>;
   readonly dir: RunDir;
   /** Records of earlier sessions (resume), already written to dir's metrics.jsonl. */
@@ -60,12 +64,17 @@ export function freshSetup(f: Flags): Setup {
   }
   const dir = new RunDir(f.str('out') ?? defaultRunPath(env, algoName, seed));
   if (dir.holdsRun()) {
-    throw new Error(`${dir.path} already holds a run; choose another --out, or continue it with --resume ${dir.file(FILES.checkpoint)}`);
+    const checkpoint = dir.file(FILES.checkpoint);
+    throw new Error(existsSync(checkpoint)
+      ? `${dir.path} already holds a run; choose another --out, or continue it with --resume ${checkpoint}`
+      : `${dir.path} already holds (the start of) a run but no ${FILES.checkpoint} to resume from (it stopped before its first save); choose another --out, or delete the directory`);
   }
+  dir.create(); // before any work: a directory that cannot be made fails now
   const agent = algo.create(makeEnv(env), options);
+  const evalEvery = f.int('eval-every') ?? DEFAULT_EVAL_EVERY;
   return {
     agent, algo: algoName, env, preset, target: targetFrom(f) ?? { episodes: DEFAULT_EPISODES },
-    evalEvery: f.int('eval-every') ?? DEFAULT_EVAL_EVERY, evalEpisodes: f.int('eval-episodes') ?? DEFAULT_EVAL_EPISODES,
+    evalEvery, evalEpisodes: f.int('eval-episodes') ?? DEFAULT_EVAL_EPISODES, saveEvery: f.int('save-every') ?? defaultSaveEvery(evalEvery),
     overrides, dir, history: [], timing: ZERO_TIMING, resumedFrom: null,
   };
 }
@@ -111,12 +120,13 @@ export function resumeSetup(f: Flags): Setup {
   }
   dir.create();
   dir.writeMetrics(history);
+  const evalEvery = f.int('eval-every') ?? info?.evalEvery ?? DEFAULT_EVAL_EVERY;
   return {
     agent, algo: algoName, env: agent.env.id,
     preset: info?.preset ?? presetOf(algo, agent.config),
     target: targetFrom(f) ?? info?.target ?? { episodes: DEFAULT_EPISODES },
-    evalEvery: f.int('eval-every') ?? info?.evalEvery ?? DEFAULT_EVAL_EVERY,
-    evalEpisodes: f.int('eval-episodes') ?? info?.evalEpisodes ?? DEFAULT_EVAL_EPISODES,
+    evalEvery, evalEpisodes: f.int('eval-episodes') ?? info?.evalEpisodes ?? DEFAULT_EVAL_EPISODES,
+    saveEvery: f.int('save-every') ?? info?.saveEvery ?? defaultSaveEvery(evalEvery),
     overrides: info?.overrides ?? {}, dir, history, timing: info?.timing ?? ZERO_TIMING, resumedFrom: path,
   };
 }

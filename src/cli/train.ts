@@ -30,6 +30,7 @@ export const TRAIN: CommandSpec = {
     { name: 'out', type: 'string', value: 'DIR', help: 'run directory (default runs/<env>-<algo>-s<seed>-<timestamp>)' },
     { name: 'eval-every', type: 'int', value: 'N', help: `evaluate the deterministic policy every N steps, 0 = only at the end (default ${DEFAULT_EVAL_EVERY})` },
     { name: 'eval-episodes', type: 'int', min: 1, value: 'N', help: `episodes per evaluation (default ${DEFAULT_EVAL_EPISODES})` },
+    { name: 'save-every', type: 'int', value: 'N', help: 'write checkpoint.ddpg every N steps, 0 = only at the end (default: at every evaluation, else every 2000)' },
     { name: 'resume', type: 'string', value: 'FILE', help: 'continue the run of a full checkpoint bit-identically, up to --steps/--episodes (default: its original target)' },
     { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64]' },
     { name: 'json', type: 'boolean', help: 'print summary.json on stdout (human output goes to stderr)' },
@@ -38,6 +39,8 @@ export const TRAIN: CommandSpec = {
   notes: [
     'Files: metrics.jsonl (one record per episode and per evaluation), summary.json, checkpoint.ddpg (full state),\n' +
     'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses).',
+    'checkpoint.ddpg is also written every --save-every steps (atomically), so a crash or kill -9 loses at most\n' +
+    'that much; --resume DIR/checkpoint.ddpg continues from it bit-identically.',
     'Ctrl-C stops between two steps, writes every file including a full checkpoint, and exits with code 130\n' +
     '(143 for SIGTERM); a second Ctrl-C quits at once without saving. Continue with --resume DIR/checkpoint.ddpg.',
     'Exit codes: 0 done, 1 runtime error, 2 bad command line, 130/143 interrupted (files written).',
@@ -58,7 +61,7 @@ const round = (x: number, digits: number): number => Number(x.toFixed(digits));
 function runInfo(s: Setup, status: RunInfo['status'], timing: Timing): RunInfo {
   return {
     version: VERSION, algo: s.algo, env: s.env, preset: s.preset, seed: s.agent.config.seed, target: s.target,
-    evalEvery: s.evalEvery, evalEpisodes: s.evalEpisodes, overrides: s.overrides, status, timing,
+    evalEvery: s.evalEvery, evalEpisodes: s.evalEpisodes, saveEvery: s.saveEvery, overrides: s.overrides, status, timing,
   };
 }
 
@@ -141,8 +144,11 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   const human = f.bool('json') ? io.stderr : io.stdout;
   const mode: ProgressMode = f.bool('quiet') ? 'off' : human.isTTY ? 'bar' : 'lines';
   const progress = new Progress(human, mode);
-  const session = new Session(setup, progress, f.bool('verbose'));
-  setup.dir.create();
+  const session: Session = new Session(setup, progress, f.bool('verbose'), () => {
+    // A periodic checkpoint and the run.json to resume it with (timing up to this point).
+    setup.dir.writeAtomic(FILES.checkpoint, setup.agent.save());
+    setup.dir.writeJson(FILES.run, runInfo(setup, 'running', addTiming(setup.timing, session.sessionTiming())));
+  });
   setup.dir.writeJson(FILES.run, runInfo(setup, 'running', setup.timing));
   progress.message(startLine(setup));
   if (f.bool('verbose')) progress.message(`config: ${JSON.stringify(setup.agent.config)}`);
