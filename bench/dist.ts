@@ -1,9 +1,8 @@
 /**
  * The package as published, for the size, latency (cold start) and memory
  * suites: they measure dist/ (what `npm pack` ships), not src/.
- * `npm run bench` has just rebuilt build/kernels.wasm, so `ensureDist` compiles
- * src/ → dist/, bundles it (scripts/bundle.mjs) and copies the wasm, the rest of
- * `npm run build` but the .d.ts.
+ * `npm run bench` has just rebuilt build/kernels.wasm, so `ensureDist` runs the
+ * rest of `npm run build`.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -19,29 +18,23 @@ export const ROOT = ((): string => {
   throw new Error('bench: cannot find the ddpg-wasm package root');
 })();
 
-let built: string | null = null;
+let built = false;
 
-/**
- * Brings dist/ up to date once per process. Returns a note (empty when clean):
- * tsc still emits when another part of src/ has type errors, so the suites can
- * run on a tree with work in progress, but they say so.
- */
-export function ensureDist(): string {
-  if (built !== null) return built;
-  const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
-  const bundle = spawnSync(process.execPath, ['scripts/bundle.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (bundle.status !== 0) throw new Error(`could not bundle dist/: ${bundle.stderr || tsc.stdout}`);
-  const copy = spawnSync(process.execPath, ['scripts/finish-dist.mjs'], { cwd: ROOT, encoding: 'utf8' });
-  if (copy.status !== 0 || !existsSync(join(ROOT, 'dist/index.js'))) {
-    throw new Error(`could not build dist/: ${copy.stderr || tsc.stdout}`);
-  }
-  const errors = tsc.status === 0 ? 0 : (tsc.stdout.match(/error TS/g) ?? []).length;
-  built = errors === 0 ? '' : `dist/ was emitted with ${errors} type error(s) elsewhere in src/ (work in progress); numbers are still of the emitted code.`;
-  return built;
+/** Brings dist/ up to date once per process: `npm run build:dist` (all of `npm run build` after the wasm). */
+export function ensureDist(): void {
+  if (built) return;
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const r = spawnSync(npm, ['run', 'build:dist'], { cwd: ROOT, encoding: 'utf8' });
+  if (r.status !== 0 || !existsSync(join(ROOT, 'dist/index.js'))) throw new Error(`could not build dist/:\n${r.stdout}\n${r.stderr}`);
+  built = true;
 }
 
-/** `import … from './x.js'`, `export … from './x.js'`, `import './x.js'`; not `import type` / `export type` (erased by tsc). */
-const IMPORT = /(?:^|[;\n}])\s*(?:import|export)\s(?!type\s)[^'"]*?from\s*['"](\.[^'"]+)['"]|(?:^|[;\n}])\s*import\s*['"](\.[^'"]+)['"]/g;
+/**
+ * `import … from './x.js'`, `export … from './x.js'`, `import './x.js'`, written out
+ * (src/) or minified (`import{a as b}from"./x.js"`, dist/); not `import type` /
+ * `export type` (erased by tsc) and not `import('…')`.
+ */
+const IMPORT = /(?:^|[;\n}])\s*(?:import|export)(?=[\s{*])(?!\s+type[\s{])[^'"]*?from\s*['"](\.[^'"]+)['"]|(?:^|[;\n}])\s*import\s*['"](\.[^'"]+)['"]/g;
 
 /**
  * Every file an ESM entry pulls in through relative static imports (dynamic

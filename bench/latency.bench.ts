@@ -110,12 +110,12 @@ async function checkpoints(): Promise<string> {
 }
 
 export default async function run(): Promise<string> {
-  const note = ensureDist();
+  ensureDist();
   const warm = await warmAct();
   const saveLoad = await checkpoints();
   const cold = coldStart();
   return section('Latency: act() and cold start (issue 7)',
-    '`npm run bench -- latency`.' + (note ? ` _${note}_` : ''),
+    '`npm run bench -- latency`.',
     '### act() at batch 1, warm (tinybench, median per call)',
     warm,
     '### Cold start in a fresh process (dist/, Node, no compile cache)',

@@ -31,7 +31,7 @@ function child(args: string[]): Run {
 const mb = (bytes: number): string => sig(bytes / 2 ** 20, 3);
 
 export default async function run(): Promise<string> {
-  const note = ensureDist();
+  ensureDist();
   const script = join(ROOT, 'bench/memory/train.mjs');
   const bare = child([script, '0', 'bare']);
   const base = child([script, '0', 'baseline']);
@@ -41,7 +41,7 @@ export default async function run(): Promise<string> {
   const row = (what: string, r: Run): (string | number)[] =>
     [what, mb(r.maxRssBytes), mb(r.end.heapUsed), mb(r.end.external), mb(r.end.arrayBuffers)];
   return section('Memory: peak RSS (issue 7)',
-    '`npm run bench -- memory` (one training run of about a minute).' + (note ? ` _${note}_` : ''),
+    '`npm run bench -- memory` (one training run of about a minute).',
     table(['process', 'peak RSS MiB', 'JS heap used at end MiB', 'external at end MiB', 'ArrayBuffers at end MiB'], [
       row('bare Node (the same script, importing nothing)', bare),
       row('`import` + `await init()` (dist/index.js)', base),

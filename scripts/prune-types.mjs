@@ -5,12 +5,18 @@
 // dist/ (the CLI's, and library modules no public type mentions), so the npm
 // tarball ships only reachable declarations (issue 7).
 //
+// It also drops each kept file's module comment: the block before a first
+// statement that is an import or a re-export documents the source file (its
+// notation table, Algorithm 1, design notes) for readers of src/; in a .d.ts it
+// attaches to no declaration, so no editor shows it, and it was a sixth of the
+// tarball. Comments on declarations (what hovers show) are kept.
+//
 // References are read from the syntax tree of each file (typescript compiler
 // API): `import … from`, `export … from`, `import x = require()`, `import('…')`
 // types, `declare module '…'`, and `/// <reference path>`. Only relative ones
 // name files of dist/; a relative one that does not resolve to an existing file
 // fails the build. Bare specifiers (packages, node:*) are left to the consumer.
-import { readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -102,6 +108,17 @@ function listDeclarations(dir) {
   });
 }
 
+/** The text without its module comment (see the top of this file), or unchanged when it has none. */
+function withoutModuleComment(fileName, text) {
+  const sf = ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+  const first = sf.statements[0];
+  if (first === undefined || !(ts.isImportDeclaration(first) || (ts.isExportDeclaration(first) && first.moduleSpecifier))) return text;
+  const comments = (ts.getLeadingCommentRanges(text, first.pos) ?? []).filter((c) => !text.startsWith('///', c.pos));
+  if (comments.length === 0) return text;
+  const last = comments[comments.length - 1];
+  return text.slice(0, comments[0].pos) + text.slice(last.end).replace(/^\s*\n/, '');
+}
+
 function removeEmptyDirs(dir) {
   for (const d of readdirSync(dir, { withFileTypes: true })) if (d.isDirectory()) removeEmptyDirs(join(dir, d.name));
   if (dir !== DIST && readdirSync(dir).length === 0) rmdirSync(dir);
@@ -114,6 +131,14 @@ try {
     return toPosix(relative(DIST, p));
   }).sort();
   removeEmptyDirs(DIST);
+  let stripped = 0;
+  for (const p of keep) {
+    const text = ts.sys.readFile(p) ?? '';
+    const out = withoutModuleComment(p, text);
+    if (out !== text) writeFileSync(p, out);
+    stripped += text.length - out.length;
+  }
+  console.log(`dropped ${stripped} chars of module comments from the kept declarations`);
   console.log(`kept ${keep.size} declaration file(s) reachable from ${TYPE_ENTRIES.join(', ')}; removed ${removed.length}: ${removed.join(', ')}`);
 } catch (e) {
   console.error(`scripts/prune-types.mjs: ${e instanceof Error ? e.message : String(e)}`);

@@ -3,7 +3,7 @@
 // and the parallel seeds of the slow Pendulum suite. TypeScript's
 // transpileModule strips the types file by file (no type checking, a few hundred
 // ms), so the child always runs the current sources, never a stale dist/.
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +26,7 @@ export interface Transpiled {
   readonly dispose: () => void;
 }
 
-/** Transpiles src/**∕*.ts and `extra` (repo-relative .ts paths) into a fresh temp directory. */
+/** Transpiles src/**∕*.ts and `extra` (repo-relative .ts paths) into a fresh temp directory, with src/'s one .js module (the generated inlined wasm). */
 export function transpileForNode(extra: readonly string[] = []): Transpiled {
   const dir = mkdtempSync(join(tmpdir(), 'ddpg-wasm-node-'));
   const files = [...tsFiles(join(ROOT, 'src')), ...extra.map((f) => join(ROOT, f))];
@@ -39,6 +39,7 @@ export function transpileForNode(extra: readonly string[] = []): Transpiled {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, outputText);
   }
+  copyFileSync(join(ROOT, 'src/kernels/wasm-bytes.js'), join(dir, 'src/kernels/wasm-bytes.js'));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

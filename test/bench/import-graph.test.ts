@@ -28,6 +28,14 @@ describe('importGraph', () => {
     expect(g.sort()).toEqual(['a.ts', 'b.ts', 'c.ts', 'd.ts']);
   });
 
+  it('follows minified imports and re-exports (the shape of dist/), and only those', () => {
+    const g = fixture({
+      'a.js': 'import{b as x}from"./b.js";import c from"./c.js";import"./d.js";export*from"./e.js";export{x as y};const s="import{z}from";\n',
+      'b.js': 'export const b=1;', 'c.js': 'export default 1;', 'd.js': '', 'e.js': 'export const e=1;', 'z.js': '',
+    });
+    expect(g.sort()).toEqual(['a.js', 'b.js', 'c.js', 'd.js', 'e.js']);
+  });
+
   it('skips type-only imports and exports, which tsc erases', () => {
     const g = fixture({
       'a.ts': "import type { B } from './b.js';\nexport type { C } from './c.js';\nexport const a: B | C = 1;\n",

@@ -1,14 +1,14 @@
 /**
- * What scripts/bundle.mjs leaves in dist/ (issue 7: cold start and package size):
- * the four entries with the export names of their src/ modules, three shared
- * chunks, the CLI as one file, and nothing else; every module in exactly one
- * output; one loader (one module state) for both entries; no indentation except
- * inside multi-line literals, whose text it is.
+ * What rolldown (rolldown.config.mjs) leaves in dist/ (issue 7: cold start and
+ * package size; issue 13: a standard bundler): the four entries with the export
+ * names of their src/ modules, three shared chunks, the CLI as one file, and
+ * nothing else; every module in exactly one output; one loader (one module
+ * state) for both entries; minified, with the names of functions and classes
+ * kept.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importGraph, rel } from '../../bench/dist.js';
@@ -61,12 +61,15 @@ function distExports(file: string): string[] {
   return names.sort();
 }
 
-/** Relative import specifiers of a bundled file. */
-const importsOf = (file: string): string[] =>
-  [...readFileSync(join(DIST, file), 'utf8').matchAll(/^import [^'"]*from '(\.[^']+)';$/gm)].map((m) => m[1]!);
+/** Relative specifiers of a bundled file's static imports, from its syntax tree. */
+function importsOf(file: string): string[] {
+  const sf = ts.createSourceFile(file, readFileSync(join(DIST, file), 'utf8'), ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+  return sf.statements.flatMap((s) =>
+    ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier) && s.moduleSpecifier.text.startsWith('.') ? [s.moduleSpecifier.text] : []);
+}
 
 describe('the bundled dist/', () => {
-  it.each(ENTRIES)('dist/%s.js exports exactly the value exports of src/%s.ts', (entry) => {
+  it.each(ENTRIES.map((e) => [e, e]))('dist/%s.js exports exactly the value exports of src/%s.ts', (entry) => {
     expect(distExports(`${entry}.js`)).toEqual(srcExports(entry));
   });
 
@@ -84,15 +87,18 @@ describe('the bundled dist/', () => {
   it('put every module of src/ into exactly one output file', () => {
     const m = manifest();
     const placed = Object.values(m.outputs).flat();
-    // A module of types only (agents/agent.ts) compiles to no code: nothing to place.
-    const typeOnly = (f: string): boolean =>
-      !/^(export (\{|\*|abstract|class|const|let|function|async)|import (?!type)|(abstract )?class|const|let|function)/m.test(readFileSync(join(ROOT, 'src', f), 'utf8'));
-    const sources = files(join(ROOT, 'src'), '.ts').filter((f) => !f.endsWith('.d.ts'));
-    const modules = sources.filter((f) => !typeOnly(f)).map((f) => f.replace(/\.ts$/, '.js'));
-    expect(sources.filter(typeOnly)).toEqual(['agents/agent.ts']);
-    expect(m.unreached).toEqual(['agents/agent.js']);
+    // A module that declares no value of its own (types and re-exports only) compiles to
+    // nothing: no output holds it. The generated inlined wasm is src/'s one .js module.
+    const declaresNoValue = (f: string): boolean =>
+      ts.createSourceFile(f, readFileSync(join(ROOT, 'src', f), 'utf8'), ts.ScriptTarget.ES2022).statements.every((st) =>
+        ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isImportDeclaration(st) ||
+        (ts.isExportDeclaration(st) && (st.isTypeOnly || st.moduleSpecifier !== undefined)));
+    const sources = [...files(join(ROOT, 'src'), '.ts').filter((f) => !f.endsWith('.d.ts')), ...files(join(ROOT, 'src'), '.js')];
+    const asJs = (f: string): string => f.replace(/\.ts$/, '.js');
+    expect(sources.filter(declaresNoValue).map(asJs).sort()).toEqual(['agents/agent.js', 'envs/index.js', 'lib.js', 'nn/index.js']);
+    expect(m.unreached).toEqual(sources.filter(declaresNoValue).map(asJs).sort());
     expect(placed.length).toBe(new Set(placed).size);
-    expect([...placed].sort()).toEqual(modules.sort());
+    expect([...placed].sort()).toEqual(sources.filter((f) => !declaresNoValue(f)).map(asJs).sort());
     expect(m.outputs['chunks/core.js']).toContain('kernels/loader.js');
     expect(m.outputs['chunks/wasm-bytes.js']).toEqual(['kernels/wasm-bytes.js']);
     expect(m.outputs['cli/main.js']!.every((f) => f.startsWith('cli/'))).toBe(true);
@@ -107,7 +113,10 @@ describe('the bundled dist/', () => {
 
   it('lets the workerd entries import ./kernels.wasm as a module and never the base64', () => {
     for (const e of ['workerd.js', 'policy-workerd.js']) {
-      expect(readFileSync(join(DIST, e), 'utf8')).toMatch(/^import kernels from '\.\/kernels\.wasm';$/m);
+      // A default import (`import k from"./kernels.wasm"`): the runtime hands over the compiled module.
+      const sf = ts.createSourceFile(e, readFileSync(join(DIST, e), 'utf8'), ts.ScriptTarget.ES2022, false, ts.ScriptKind.JS);
+      const wasm = sf.statements.filter(ts.isImportDeclaration).filter((s) => (s.moduleSpecifier as ts.StringLiteral).text === './kernels.wasm');
+      expect(wasm.map((s) => [s.importClause?.name !== undefined, s.importClause?.namedBindings]), e).toEqual([[true, undefined]]);
       expect(importsOf(e)).not.toContain('./chunks/wasm-bytes.js');
     }
   });
@@ -117,7 +126,7 @@ describe('the bundled dist/', () => {
     expect(text.startsWith('#!/usr/bin/env node\n')).toBe(true);
     expect(importsOf('cli/main.js').every((s) => s.startsWith('../chunks/') || s === '../index.js')).toBe(true);
     // No second copy of a library class: those live in the chunks only.
-    expect(text).not.toMatch(/^class (Network|Arena|DDPG|Policy)\b/m);
+    expect(text).not.toMatch(/\bclass (Network|Arena|DDPG|Policy)\b|\b(Network|Arena|DDPG|Policy)=class\b/);
   });
 
   it('has one loader: init() from ddpg-wasm also serves ddpg-wasm/policy, and the other way round', () => {
@@ -133,51 +142,27 @@ describe('the bundled dist/', () => {
   });
 });
 
-describe('the indentation the bundler removes', () => {
-  const stripIndentation = async (): Promise<(code: string, name: string) => string> =>
-    ((await import(pathToFileURL(join(ROOT, 'scripts/strip-indent.mjs')).href)) as { stripIndentation: (code: string, name: string) => string }).stripIndentation;
-
-  it('is kept inside multi-line template literals and strings, and the code computes the same', async () => {
-    const strip = await stripIndentation();
-    const code = [
-      'function usage(n) {',
-      '    const head = `Usage:',
-      '    ddpg-wasm ${n +',
-      '        1}',
-      '      --flag   two spaces deeper`;',
-      '    const cont = "a\\',
-      '    b";',
-      '    return [head, cont, String.raw`x',
-      '  y`, `${`',
-      '    nested`}`].join("|");',
-      '}',
-      'return usage(1);',
-    ].join('\n');
-    const out = strip(code, 'synthetic.js');
-    expect(out).toContain('`Usage:\n    ddpg-wasm ${n +\n1}\n      --flag   two spaces deeper`');
-    expect(out).toContain('"a\\\n    b"');
-    expect(out).toContain('String.raw`x\n  y`');
-    expect(out).toContain('`\n    nested`');
-    expect(out).toMatch(/^function usage\(n\) \{\nconst head/);
-    const run = (src: string): unknown => (new Function(src) as () => unknown)();
-    expect(run(out)).toBe(run(code));
-    expect(run(out)).toBe('Usage:\n    ddpg-wasm 2\n      --flag   two spaces deeper|a    b|x\n  y|\n    nested');
+describe('the minified output', () => {
+  it('keeps the name of every exported function and class, as src/ spells it', async () => {
+    for (const entry of ['index', 'policy']) {
+      const dist = (await import(join(DIST, `${entry}.js`))) as Record<string, unknown>;
+      const named = Object.entries(dist).filter((e): e is [string, (...a: unknown[]) => unknown] => typeof e[1] === 'function');
+      expect(named.length).toBeGreaterThan(entry === 'index' ? 30 : 2);
+      for (const [name, fn] of named) expect(fn.name, `${entry}.js: ${name}`).toBe(name);
+    }
   });
 
-  it('is gone from every bundled file, except on lines that start inside a multi-line literal', () => {
-    for (const file of [...CHUNKS, 'cli/main.js', ...ENTRIES.map((e) => `${e}.js`)]) {
+  it('keeps the names of internal classes and functions too (stack traces stay readable)', () => {
+    const text = readFileSync(join(DIST, 'chunks/library.js'), 'utf8');
+    for (const name of ['OffPolicyAgent', 'RunLoop', 'EpisodicEnv']) expect(text).toMatch(new RegExp(`\\b${name}=class\\b|\\bclass ${name}\\b`));
+    expect(readFileSync(join(DIST, 'chunks/core.js'), 'utf8')).toMatch(/\bfunction instantiateKernels\(/);
+  });
+
+  it('has no comments and no line breaks outside literals', () => {
+    for (const file of [...CHUNKS.filter((c) => !c.includes('wasm-bytes')), ...ENTRIES.map((e) => `${e}.js`)]) {
       const text = readFileSync(join(DIST, file), 'utf8');
-      const sf = ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true, ts.ScriptKind.JS);
-      const spans: [number, number][] = [];
-      const visit = (node: ts.Node): void => {
-        if (ts.isLiteralExpression(node) || ts.isTemplateLiteralToken(node)) spans.push([node.getStart(sf), node.end]);
-        ts.forEachChild(node, visit);
-      };
-      visit(sf);
-      const indented = [...text.matchAll(/\n[ \t]/g)].map((m) => m.index + 1)
-        .filter((at) => !spans.some(([s, e]) => s < at && at < e))
-        .map((at) => `${file}:${sf.getLineAndCharacterOfPosition(at).line + 1}`);
-      expect(indented).toEqual([]);
+      expect(text.split('\n').length, file).toBeLessThanOrEqual(2 + (text.match(/`[^`]*\n[^`]*`/g) ?? []).join('').split('\n').length);
+      expect(text, file).not.toMatch(/^\s*\/\/|\/\*\*/m);
     }
   });
 
