@@ -2,7 +2,8 @@
  * ddpg-wasm, default entry: the kernel module is inlined (one char per byte) and decoded
  * only when `init()`/`initSync()` runs (nothing happens at import time).
  */
-import { decodeInlined, initFastWith, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
+import { initFastWith } from './kernels/fast.js';
+import { decodeInlined, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
 import { WASM_LENGTH, WASM_TEXT } from './kernels/wasm-bytes.js';
 
 const inlined = (): Uint8Array => decodeInlined(WASM_TEXT, WASM_LENGTH);

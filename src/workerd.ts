@@ -6,7 +6,8 @@
  * refuse to compile wasm from bytes, so this entry never touches the inlined
  * base64 (and does not ship it).
  */
-import { initFastWith, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
+import { initFastWith } from './kernels/fast.js';
+import { initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
 import kernels from './kernels.wasm';
 
 const imported = (): WasmSource => kernels;

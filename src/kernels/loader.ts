@@ -48,12 +48,23 @@ const NOT_INITIALIZED =
   'ddpg-wasm is not initialized: call `await init()` (or `initSync()`) once before ' +
   'creating kernels, networks, environments or agents';
 
-function isModule(src: WasmSource): src is WebAssembly.Module {
+/** @internal */
+export function isModule(src: WasmSource): src is WebAssembly.Module {
   return typeof WebAssembly.Module === 'function' && src instanceof WebAssembly.Module;
 }
 
-/** The opt-in relaxed-SIMD GEMM module (initFast), linked to each kernel instance's memory; null = deterministic. */
-let compiledFast: WebAssembly.Module | null = null;
+/**
+ * Fast mode (kernels/fast.ts): what turns each new instance's exports into the ones
+ * agents use (the relaxed-SIMD GEMM linked in); null = deterministic. Kept here so
+ * that the loader's state exists once, while the fast module's code ships only
+ * with the entries that offer initFast().
+ */
+let link: ((x: WasmExports) => WasmExports) | null = null;
+
+/** Sets (or clears) the fast-mode link. @internal */
+export function setFastLink(f: ((x: WasmExports) => WasmExports) | null): void {
+  link = f;
+}
 
 /** Adopts the deterministic kernel module (and leaves fast mode). */
 function adopt(module: WebAssembly.Module): void {
@@ -69,66 +80,12 @@ function adopt(module: WebAssembly.Module): void {
   }
   compiled = module;
   shared = exports;
-  compiledFast = null;
-}
-
-/** What the fast module exports: the GEMM of assembly/gemm.ts, built with relaxed SIMD. */
-type FastExports = Pick<WasmExports, 'gemm' | 'gemmEx' | 'setScratch'>;
-
-/** Refuses anything but the fast GEMM module: it imports exactly env.memory and exports the GEMM. */
-function checkFast(module: WebAssembly.Module): void {
-  const imports = WebAssembly.Module.imports(module);
-  const names = WebAssembly.Module.exports(module).map((e) => e.name);
-  const memoryOnly = imports.length === 1 && imports[0]!.module === 'env' && imports[0]!.name === 'memory' && imports[0]!.kind === 'memory';
-  if (!memoryOnly || !['gemm', 'gemmEx', 'setScratch'].every((n) => names.includes(n))) {
-    throw new TypeError('ddpg-wasm: initFast() needs the fast GEMM module (ddpg-wasm/kernels-fast.wasm), which imports only ' +
-      `env.memory and exports gemm, gemmEx and setScratch; the given one imports [${imports.map((i) => `${i.module}.${i.name}`).join(', ')}]`);
-  }
-}
-
-/** The kernels of `x` with the fast module's GEMM, instantiated on x's memory (scratch registered in both). */
-function linkFast(module: WebAssembly.Module, x: WasmExports): WasmExports {
-  const f = new WebAssembly.Instance(module, { env: { memory: x.memory } }).exports as unknown as FastExports;
-  return {
-    ...x,
-    gemm: f.gemm,
-    gemmEx: f.gemmEx,
-    setScratch: (ptr: number, bytes: number): void => {
-      x.setScratch(ptr, bytes);
-      f.setScratch(ptr, bytes);
-    },
-  };
-}
-
-/**
- * Opt-in fast mode: the GEMM (≈ 90 % of an update) comes from the relaxed-SIMD
- * module (fused multiply-add in the micro-kernels) when the engine validates it;
- * returns whether it did. Its results are NOT bit-identical across CPUs
- * (relaxed_madd may or may not fuse); the default module stays the deterministic
- * one and still provides every other kernel (initialised from `fallback` first if
- * needed). Agents created after this call use it; init()/initSync() with a module
- * leave fast mode. Node 20 needs --experimental-wasm-relaxed-simd; Node ≥ 22,
- * current Chrome and Firefox validate it as is.
- *
- * @internal
- */
-export async function initFastWith(src: WasmSource, fallback: () => WasmSource): Promise<boolean> {
-  let module: WebAssembly.Module;
-  if (isModule(src)) module = src;
-  else {
-    if (!WebAssembly.validate(src)) return false;
-    module = await WebAssembly.compile(src);
-  }
-  checkFast(module);
-  await initWith(undefined, fallback);
-  linkFast(module, instantiateKernels()); // links once now, so a bad module fails here, not in the first agent
-  compiledFast = module;
-  return true;
+  link = null;
 }
 
 /** True when the relaxed-SIMD (non-deterministic) GEMM is in use. */
 export function isFastMode(): boolean {
-  return compiledFast !== null;
+  return link !== null;
 }
 
 /** The one compile of the built-in module in flight (concurrent no-argument init() calls share it). */
@@ -180,7 +137,7 @@ export function wasmModule(): WasmModule {
 /** A fresh instance with its own memory: one per agent, so arenas never share a memory. @internal */
 export function instantiateKernels(): WasmExports {
   const x = new WebAssembly.Instance(wasmModule(), {}).exports as unknown as WasmExports;
-  return compiledFast === null ? x : linkFast(compiledFast, x);
+  return link === null ? x : link(x);
 }
 
 /** The shared instance's deterministic math (never grown, so safe to share). @internal */
