@@ -156,11 +156,17 @@ const layersPlugin = {
   },
 };
 
+const builtin = builtinModules.filter((m) => !m.startsWith('_'));
 const nodeOnly = 'only src/cli may use Node (the library runs in browsers and workerd too)';
 const restrictedImports = ['error', {
-  paths: builtinModules.filter((m) => !m.startsWith('_')).map((name) => ({ name, message: nodeOnly })),
+  paths: builtin.map((name) => ({ name, message: nodeOnly })),
   patterns: [{ group: ['node:*'], message: nodeOnly }],
 }];
+// no-restricted-imports sees static imports only; this catches import('node:fs').
+const nodeImportExpression = {
+  selector: `ImportExpression > Literal.source[value=/^(node:.*|${builtin.map((m) => m.replace('/', '\\/')).join('|')})$/]`,
+  message: nodeOnly,
+};
 const restrictedGlobals = ['error', ...['process', 'Buffer', 'require', 'module', '__dirname', '__filename', 'global', 'setImmediate']
   .map((name) => ({ name, message: nodeOnly }))];
 const noRandom = { object: 'Math', property: 'random', message: 'nondeterministic: use a seeded Rng (src/rng.ts)' };
@@ -188,12 +194,12 @@ export default [
       'no-restricted-imports': restrictedImports,
       'no-restricted-globals': restrictedGlobals,
       'no-restricted-properties': ['error', noRandom, ...engineMath],
-      'no-restricted-syntax': ['error', ...pow],
+      'no-restricted-syntax': ['error', nodeImportExpression, ...pow],
     },
   },
   {
     files: ['src/cli/**/*.ts'],
-    rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off' },
+    rules: { 'no-restricted-imports': 'off', 'no-restricted-globals': 'off', 'no-restricted-syntax': ['error', ...pow] },
   },
   {
     files: ENGINE_MATH_ALLOWED,

@@ -45,6 +45,11 @@ describe('Node only in src/cli', () => {
     expect(rulesOf(await lint(path, code))).toEqual(['no-restricted-imports']);
   });
 
+  it.each(["export const f = () => import('node:fs');", "export const f = () => import('fs/promises');"])('the dynamic import in `%s` is refused outside src/cli', async (code) => {
+    expect(rulesOf(await lint('src/agents/x.ts', code))).toEqual(['no-restricted-syntax']);
+    expect(await lint('src/cli/x.ts', code)).toEqual([]);
+  });
+
   it.each(['process.exit(1);', "const b = Buffer.from('x');", "const m = require('x');", 'const d = __dirname;'])('the Node global in `%s` is refused outside src/cli', async (code) => {
     expect(rulesOf(await lint('src/rl/x.ts', code))).toEqual(['no-restricted-globals']);
   });
