@@ -101,6 +101,12 @@ describe('layers', () => {
     expect(LAYERS.map((line) => Object.keys(line).join('+'))).toEqual(['kernels', 'base', 'nn', 'rl+envs', 'agents', 'entries', 'cli']);
   });
 
+  it('lists every folder or file in one unit only', () => {
+    const paths = LAYERS.flatMap((line) => Object.values(line).flat());
+    const overlaps = paths.flatMap((a, i) => paths.filter((b, j) => i !== j && (a === b || (a.endsWith('/') && b.startsWith(a)))).map((b) => `${a} ⊇ ${b}`));
+    expect(overlaps).toEqual([]);
+  });
+
   const pairs = units.flatMap((a) => units.map((b) => [a, b] as const));
   it.each(pairs.map(([a, b]) => [a.name, b.name, a.name === b.name || b.level < a.level, a, b] as const))(
     '%s importing %s: allowed %s', async (_a, _b, allowed, a, b) => {
