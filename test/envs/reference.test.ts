@@ -1,5 +1,5 @@
-// Replays every episode of ../shared/reference/gym_classic_control.json (recorded
-// from Gymnasium itself; see its README) through our environments, open-loop
+// Replays every episode of test/fixtures/gym_classic_control.json (recorded
+// from Gymnasium itself; see test/fixtures/README.md) through our environments, open-loop
 // from `initial_state` and one step at a time from the recorded states, with the
 // tolerances that README states.
 import { readFileSync } from 'node:fs';
@@ -26,7 +26,7 @@ interface RefEpisode {
 }
 
 const ref = JSON.parse(
-  readFileSync(new URL('../../../shared/reference/gym_classic_control.json', import.meta.url), 'utf8'),
+  readFileSync(new URL('../fixtures/gym_classic_control.json', import.meta.url), 'utf8'),
 ) as { format: string; episodes: RefEpisode[] };
 
 const pendulum = ref.episodes.filter((e) => e.env_id === 'Pendulum-v1');
