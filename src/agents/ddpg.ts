@@ -69,6 +69,11 @@ export function ddpgNetworks(c: DDPGConfig, obsDim: number, actDim: number, actB
   };
 }
 
+/**
+ * DDPG (Lillicrap et al. 2015): a deterministic actor μ(s) and a critic Q(s, a) with
+ * target copies, trained off-policy from a replay buffer, exploring with action noise
+ * (OU by default, as the Keras notebook). Presets: `'keras'` (the notebook), `'paper'`.
+ */
 export class DDPG extends OffPolicyAgent<DDPGConfig> {
   static readonly algo = 'ddpg';
   readonly actor: Network;

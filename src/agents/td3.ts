@@ -70,6 +70,11 @@ export function td3Networks(c: Pick<TD3Config, 'actorLayers' | 'criticLayers'>, 
   };
 }
 
+/**
+ * TD3 (Fujimoto et al. 2018): DDPG with twin critics (the minimum in the target),
+ * target policy smoothing, and delayed actor and target updates. Explores with
+ * Gaussian action noise.
+ */
 export class TD3 extends OffPolicyAgent<TD3Config, 'smoothing'> {
   static readonly algo = 'td3';
   readonly actor: Network;

@@ -46,6 +46,7 @@ const fr = Math.fround;
 
 export type MountainCarOptions = EnvOptions;
 
+/** Gymnasium's MountainCarContinuous-v0, bit for bit: obs (position, velocity), force in [−1, 1], 999 steps. */
 export class MountainCarContinuous extends EpisodicEnv {
   readonly id = 'MountainCarContinuous-v0';
   readonly observationSpace: Box = box([MIN_POSITION, -MAX_SPEED], [MAX_POSITION, MAX_SPEED]);

@@ -55,6 +55,7 @@ export function angleNormalize(x: number): number {
   return floorMod(x + Math.PI, TWO_PI) - Math.PI;
 }
 
+/** Gymnasium's Pendulum-v1, bit for bit: swing up and balance; obs (cos θ, sin θ, θ̇), torque in [−2, 2], 200 steps. */
 export class Pendulum extends EpisodicEnv {
   readonly id = 'Pendulum-v1';
   readonly observationSpace: Box = box([-1, -1, -MAX_SPEED], [1, 1, MAX_SPEED]);

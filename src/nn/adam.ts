@@ -56,6 +56,7 @@ function check(v: unknown, field: string, lo: number, hi: number, openLo: boolea
   return v as number;
 }
 
+/** Adam (Kingma & Ba 2015) over one Trainable's flat parameter block: one kernel call per step. */
 export class Adam {
   readonly net: Trainable;
   readonly m: Tensor;

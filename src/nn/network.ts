@@ -70,6 +70,7 @@ const PAD = 16; // floats: 64-byte alignment of every tensor inside a block
 const padUp = (n: number): number => Math.ceil(n / PAD) * PAD;
 const ACT_CODES: Record<string, ActCode> = Act;
 
+/** A dense network with manual backprop: parameters, gradients and activations in its agent's arena. */
 export class Network {
   readonly spec: NetworkSpec;
   readonly name: string;

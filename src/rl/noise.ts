@@ -83,6 +83,7 @@ function checkOut(who: string, out: Float32Array, dim: number, scale: number): v
   checkNum(scale, `${who}.sample: scale`, 0, false);
 }
 
+/** The Keras notebook's Ornstein–Uhlenbeck process: x ← x + θ·(μ − x)·dt + σ·√dt·N(0, 1) per dimension, reset each episode. */
 export class OrnsteinUhlenbeckNoise implements ActionNoise {
   readonly dim: number;
   readonly sigma: number;
@@ -137,6 +138,7 @@ export class OrnsteinUhlenbeckNoise implements ActionNoise {
   }
 }
 
+/** Independent μ + σ·N(0, 1) per call and dimension (TD3's exploration). */
 export class GaussianNoise implements ActionNoise {
   readonly dim: number;
   readonly sigma: number;
