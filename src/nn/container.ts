@@ -54,7 +54,7 @@ export interface NetInfo {
   readonly size: number;
 }
 
-/** @internal */
+/** A Box space as files store it (Policy's observationSpace and actionSpace). */
 export interface SpaceJSON {
   readonly low: readonly number[];
   readonly high: readonly number[];
@@ -151,7 +151,7 @@ export function decodeContainer(bytes: Uint8Array, what: string, kinds: readonly
   if (bytes.length < 20) refuse(`too short (${bytes.length} bytes)`);
   const old = OLD_MAGICS.find((m) => hasText(bytes, m));
   if (old !== undefined) refuse(`format version 1 (magic "${old}") is not supported; this library reads version ${FORMAT_VERSION}`);
-  if (!hasText(bytes, MAGIC)) refuse(`not a ddpg-wasm ${what} (bad magic)`);
+  if (!hasText(bytes, MAGIC)) refuse('not a ddpg-wasm file (bad magic)');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
   if (version !== FORMAT_VERSION) refuse(`format version ${version} is not supported; this library reads version ${FORMAT_VERSION}`);

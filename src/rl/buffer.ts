@@ -32,7 +32,7 @@ export interface ReplayBatch {
 /**
  * A buffer in a container (nn/container.ts): these header fields, and the
  * filled rows as the blocks buffer.obs, buffer.action, buffer.reward,
- * buffer.nextObs (f32) and buffer.terminated (u8, 0 or 1).
+ * buffer.nextObs (f32) and buffer.terminated (u8, 0 or 1). @internal
  */
 export interface BufferState {
   readonly capacity: number;
@@ -166,7 +166,7 @@ export class ReplayBuffer {
     this.next = 0;
   }
 
-  /** The header fields and the blocks (views of the filled rows, not copies) that store this buffer in a container. */
+  /** The header fields and the blocks (views of the filled rows, not copies) that store this buffer in a container. @internal */
   getState(): { state: BufferState; blocks: { name: string; data: BlockData }[] } {
     const n = this.count;
     return {
@@ -179,6 +179,7 @@ export class ReplayBuffer {
    * Replaces the contents with a buffer stored in a decoded container (`state`
    * from its header, the rows from its blocks) of the same capacity and widths;
    * everything is checked before the first write, and refusals are the container reader's.
+   * @internal
    */
   setState(state: unknown, c: Decoded): void {
     const s = (state ?? {}) as Partial<BufferState>, cap = this.capacity;

@@ -248,7 +248,7 @@ describe('refusing broken files, the env left untouched', () => {
   });
 
   it('not a checkpoint at all', () => {
-    expect(refused(new TextEncoder().encode('{"hello": "world", "padding": "................"}'))).toMatch(/bad magic/);
+    expect(refused(new TextEncoder().encode('{"hello": "world", "padding": "................"}'))).toMatch(/checkpoint refused: not a ddpg-wasm file \(bad magic\)/);
   });
 
   it('the wrong environment (a MountainCarContinuous-v0 env for a Pendulum-v1 file)', () => {

@@ -160,7 +160,7 @@ describe('refusals leave the target untouched', () => {
   it('a wrong magic: refused as not a network', () => {
     const b = good.slice();
     b[7] = 0x32; // "DDPGWAS2"
-    expectRefused(b, /not a ddpg-wasm network \(bad magic\)/);
+    expectRefused(b, /network refused: not a ddpg-wasm file \(bad magic\)/);
   });
 
   it('a version-1 network file (its own magic "DDPGNET1"): refused naming both versions', () => {

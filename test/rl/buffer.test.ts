@@ -149,7 +149,7 @@ describe('ReplayBuffer', () => {
     expect(() => b.restore(resealed(bytes, (x) => { x[n - 8] = 2; }))).toThrow(/terminated flags must be 0 or 1/);
     const bad = bytes.slice();
     bad[0] = 0;
-    expect(() => b.restore(bad)).toThrow(/not a ddpg-wasm replay buffer \(bad magic\)/);
+    expect(() => b.restore(bad)).toThrow(/replay buffer refused: not a ddpg-wasm file \(bad magic\)/);
     const out = batch(1);
     b.sample(1, new Rng(0), out);
     expect(out.obs[0]).toBe(9);
