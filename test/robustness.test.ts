@@ -6,7 +6,7 @@
 // names X".
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeContainer, encodeContainer } from '../src/agents/container.js';
+import { decodeContainer, encodeContainer } from '../src/nn/container.js';
 import { DDPG } from '../src/agents/ddpg.js';
 import { resolveConfig } from '../src/agents/ddpg-config.js';
 import { evalSeed } from '../src/agents/loop.js';
@@ -164,7 +164,7 @@ describe('forged checkpoints (valid checksum)', () => {
   it('refuses a negative Adam second moment (√v would make the next update NaN)', async () => {
     const a = smallAgent();
     await a.learn(20);
-    const { header, blocks } = decodeContainer(a.save());
+    const { header, blocks } = decodeContainer(a.save(), 'test', ['full']);
     const { blocks: _list, ...rest } = header;
     void _list;
     const edited = [...blocks].map(([name, data]) => ({ name, data: name === 'actor.adam.v' ? new Float32Array(data.length).fill(-1) : data }));
@@ -173,7 +173,7 @@ describe('forged checkpoints (valid checksum)', () => {
   });
 
   it('Policy.load refuses an output scale that overflows float32 (act() returned Infinity)', () => {
-    const { header, blocks } = decodeContainer(smallAgent().save({ kind: 'policy' }));
+    const { header, blocks } = decodeContainer(smallAgent().save({ kind: 'policy' }), 'test', ['policy']);
     const { blocks: _list, ...rest } = structuredClone(header) as typeof header & { actor: { spec: { layers: { scale?: number }[] } } };
     void _list;
     rest.actor.spec.layers[rest.actor.spec.layers.length - 1]!.scale = 1e300;

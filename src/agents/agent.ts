@@ -6,11 +6,14 @@
 import type { Env } from '../envs/env.js';
 import type { Adam } from '../nn/adam.js';
 import type { Network } from '../nn/network.js';
+import type { NetInfo } from '../nn/container.js';
 import type { Tensor } from '../kernels/arena.js';
 import type { ReplayBuffer } from '../rl/buffer.js';
 import type { ActionNoise } from '../rl/noise.js';
 import type { Rng } from '../rng.js';
 import type { OffPolicyConfig } from './config.js';
+
+export type { NetInfo };
 
 /** Checkpoint kinds: 'full' (resumable training state) or 'policy' (the deterministic policy only). */
 export type SaveKind = 'full' | 'policy';
@@ -116,13 +119,6 @@ export interface LoopProgress {
   getState(): LoopState;
   /** @internal */
   setState(state: LoopState): void;
-}
-
-/** A network's spec, parameter layout and size, as checkpoints store it. */
-export interface NetInfo {
-  readonly spec: Network['spec'];
-  readonly layout: Network['layout'];
-  readonly size: number;
 }
 
 /**

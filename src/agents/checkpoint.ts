@@ -15,26 +15,10 @@
 import type { Env } from '../envs/env.js';
 import { builtinEnvOptions, isEnvId, makeEnv } from '../envs/make.js';
 import type { Network } from '../nn/network.js';
+import { type Decoded, decodeContainer, type EnvInfo, finiteNumberRecord, type PolicyHeader } from '../nn/container.js';
 import type { LoopState, NetInfo, SaveKind } from './agent.js';
-import { type BlockData, decodeContainer, finiteNumberRecord } from './container.js';
 
 export type { NetInfo, SaveKind };
-
-/** @internal */
-export interface SpaceJSON {
-  readonly low: number[];
-  readonly high: number[];
-}
-
-/** @internal */
-export interface EnvInfo {
-  readonly id: string;
-  readonly observationSpace: SpaceJSON;
-  readonly actionSpace: SpaceJSON;
-  readonly maxEpisodeSteps: number;
-  /** A built-in env's options (`builtinEnvOptions`: Pendulum's g, the time limit); absent for custom envs. */
-  readonly options?: Readonly<Record<string, number>>;
-}
 
 /** @internal */
 export function envInfo(env: Env): EnvInfo {
@@ -52,20 +36,15 @@ export function envInfo(env: Env): EnvInfo {
 export const netInfo = (n: Network): NetInfo => ({ spec: n.spec, layout: n.layout, size: n.size });
 
 /** @internal */
-export interface DecodedCheckpoint {
-  readonly kind: SaveKind;
-  readonly header: Record<string, unknown>;
-  readonly blocks: ReadonlyMap<string, BlockData>;
+export interface DecodedCheckpoint extends Decoded {
+  readonly header: PolicyHeader;
 }
 
-/** Decodes and checks the parts every kind shares (throws naming what is wrong). @internal */
+/** Decodes a full or policy checkpoint of `algo` (throws naming what is wrong). @internal */
 export function readCheckpoint(bytes: Uint8Array, algo: string): DecodedCheckpoint {
-  const { header, blocks } = decodeContainer(bytes);
-  const h = header as Record<string, unknown>;
-  if (h.format !== 'ddpg-wasm') throw new Error(`ddpg-wasm checkpoint refused: unknown format ${JSON.stringify(h.format)}`);
-  if (h.algo !== algo) throw new Error(`ddpg-wasm checkpoint refused: it holds a ${String(h.algo)} agent, not ${algo}`);
-  if (h.kind !== 'full' && h.kind !== 'policy') throw new Error(`ddpg-wasm checkpoint refused: unknown kind ${JSON.stringify(h.kind)}`);
-  return { kind: h.kind, header: h, blocks };
+  const c = decodeContainer(bytes, 'checkpoint', ['full', 'policy']);
+  if (c.header.algo !== algo) c.refuse(`it holds a ${String(c.header.algo)} agent, not ${algo}`);
+  return c as DecodedCheckpoint;
 }
 
 /**
@@ -76,10 +55,10 @@ export function readCheckpoint(bytes: Uint8Array, algo: string): DecodedCheckpoi
  */
 export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined): { readonly checkpoint: DecodedCheckpoint; readonly env: Env; readonly config: unknown } {
   const checkpoint = readCheckpoint(bytes, algo);
-  if (checkpoint.kind !== 'full') {
+  if (checkpoint.header.kind !== 'full') {
     throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
   }
-  return { checkpoint, env: resolveEnv(checkpoint.header.env as EnvInfo, env), config: checkpoint.header.config };
+  return { checkpoint, env: resolveEnv(checkpoint.header.env, env), config: checkpoint.header.config };
 }
 
 /**
@@ -130,18 +109,6 @@ function checkEnvOptions(info: EnvInfo): Readonly<Record<string, number>> | null
     throw refuse(`env.options rejected: ${(e as Error).message}`);
   }
   return opts;
-}
-
-/** @internal */
-export function f32Block(blocks: ReadonlyMap<string, BlockData>, name: string, length: number): Float32Array {
-  const b = blocks.get(name);
-  if (!(b instanceof Float32Array) || b.length !== length) {
-    throw new Error(`ddpg-wasm checkpoint refused: block "${name}" is missing or has the wrong size (want ${length} floats)`);
-  }
-  for (let i = 0; i < b.length; i++) {
-    if (!Number.isFinite(b[i]!)) throw new Error(`ddpg-wasm checkpoint refused: block "${name}" holds a non-finite value at ${i}`);
-  }
-  return b;
 }
 
 /** @internal */

@@ -1,6 +1,6 @@
 /**
- * Save/load for every agent (DDPG, TD3, SAC: an `Agent`, see agent.ts) on the
- * container format of container.ts; the shared checks live in checkpoint.ts.
+ * Save/load for every agent (DDPG, TD3, SAC: an `Agent`, see agent.ts) in the
+ * container of nn/container.ts; the shared checks live in checkpoint.ts.
  * Two kinds:
  *
  * - 'full': every parameter block (networks and free parameters such as SAC's
@@ -15,19 +15,20 @@
  * out of the Gaussian actor (see sac.ts), while the full Gaussian actor is
  * stored under its own block name.
  *
- * Header of a full file: { format, kind, library, algo, env, actor, nets:
+ * Header of a full file: { kind, library, algo, env, actor, nets:
  * { blockName: { spec, layout, size } }, config, state: { loop, rngs, noise,
- * adam, env } }; blocks: actor (policy, unless a network is stored as 'actor'),
- * each parameter block, each optimiser's `<block>.adam.m` / `.v`, `buffer`.
+ * adam, env, buffer } }; blocks: actor (policy, unless a network is stored as
+ * 'actor'), each parameter block, each optimiser's `<block>.adam.m` / `.v`,
+ * and the replay buffer's rows (buffer.obs, … see rl/buffer.ts).
  */
 import type { EnvSnapshot } from '../envs/env.js';
 import type { AdamState } from '../nn/adam.js';
+import { type BlockData, encodeContainer } from '../nn/container.js';
+import type { BufferState } from '../rl/buffer.js';
 import type { NoiseState } from '../rl/noise.js';
 import type { Rng, RngState } from '../rng.js';
-import { VERSION } from '../version.js';
 import type { Agent, LoopState, NetInfo, SaveKind } from './agent.js';
-import { checkLoop, type DecodedCheckpoint, envInfo, f32Block, netInfo, sameNet } from './checkpoint.js';
-import { type BlockData, encodeContainer } from './container.js';
+import { checkLoop, type DecodedCheckpoint, envInfo, netInfo, sameNet } from './checkpoint.js';
 
 export { netInfo };
 
@@ -37,6 +38,7 @@ interface FullState {
   readonly noise: NoiseState | null;
   readonly adam: Record<string, AdamState>;
   readonly env: EnvSnapshot | null;
+  readonly buffer: BufferState;
 }
 
 const hasActorNet = (a: Agent): boolean => a.parts.params.some((p) => p.block === 'actor' && p.net !== null);
@@ -46,14 +48,15 @@ export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
   if (kind !== 'full' && kind !== 'policy') throw new RangeError(`save: kind must be 'full' or 'policy', got ${String(kind)}`);
   const { params, optims, policy } = agent.parts;
   const pol: { info: NetInfo; params: Float32Array } = policy();
-  const base = { format: 'ddpg-wasm', kind, library: VERSION, algo: agent.algo, env: envInfo(agent.env), actor: pol.info };
+  const base = { kind, algo: agent.algo, env: envInfo(agent.env), actor: pol.info };
   if (kind === 'policy') return encodeContainer(base, [{ name: 'actor', data: pol.params }]);
   const rngs: Record<string, RngState> = {};
   for (const [k, r] of Object.entries<Rng>(agent.rngs)) rngs[k] = r.getState();
   const adam: Record<string, AdamState> = {};
   for (const o of optims) adam[o.block] = o.adam.getState();
+  const buffer = agent.buffer.getState();
   const state: FullState = {
-    loop: agent.loop.getState(), rngs, noise: agent.noise?.getState() ?? null, adam, env: agent.env.getState?.() ?? null,
+    loop: agent.loop.getState(), rngs, noise: agent.noise?.getState() ?? null, adam, env: agent.env.getState?.() ?? null, buffer: buffer.state,
   };
   const nets: Record<string, NetInfo> = {};
   const blocks: { name: string; data: BlockData }[] = [];
@@ -63,7 +66,7 @@ export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
     blocks.push({ name: p.block, data: p.tensor.f32.slice() });
   }
   for (const o of optims) blocks.push({ name: `${o.block}.adam.m`, data: o.adam.m.f32.slice() }, { name: `${o.block}.adam.v`, data: o.adam.v.f32.slice() });
-  blocks.push({ name: 'buffer', data: agent.buffer.save() });
+  blocks.push(...buffer.blocks);
   return encodeContainer({ ...base, nets, config: agent.config, state }, blocks);
 }
 
@@ -74,34 +77,32 @@ export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
  * @internal
  */
 export function restoreAgent(agent: Agent, c: DecodedCheckpoint): void {
-  const { header: hd, blocks } = c;
+  const hd = c.header;
   const { params, optims, policy } = agent.parts;
   const nets = (hd.nets ?? {}) as Record<string, unknown>;
   for (const p of params) if (p.net !== null) sameNet(p.net, nets[p.block], p.block);
   // The header's `actor` (what Policy.load reads) must describe this agent's policy too.
   if (JSON.stringify(policy().info) !== JSON.stringify(hd.actor)) {
-    throw new Error('ddpg-wasm checkpoint refused: the actor layout in the file does not match its config');
+    c.refuse('the actor layout in the file does not match its config');
   }
-  const values = params.map((p) => f32Block(blocks, p.block, p.tensor.length));
-  const moments = optims.map((o) => [f32Block(blocks, `${o.block}.adam.m`, o.adam.net.size), f32Block(blocks, `${o.block}.adam.v`, o.adam.net.size)] as const);
+  const values = params.map((p) => c.block(p.block, 'f32', p.tensor.length));
+  const moments = optims.map((o) => [c.block(`${o.block}.adam.m`, 'f32', o.adam.net.size), c.block(`${o.block}.adam.v`, 'f32', o.adam.net.size)] as const);
   // Adam divides by √v: a negative v would turn the next update into NaN.
-  if (moments.some(([, v]) => v.some((x) => x < 0))) throw new Error('ddpg-wasm checkpoint refused: a negative Adam second moment v');
-  const buffer = blocks.get('buffer');
-  if (!(buffer instanceof Uint8Array)) throw new Error('ddpg-wasm checkpoint refused: the replay buffer block is missing');
+  if (moments.some(([, v]) => v.some((x) => x < 0))) c.refuse('a negative Adam second moment v');
   const s = hd.state as FullState | undefined;
   if (typeof s !== 'object' || s === null || typeof s.rngs !== 'object' || typeof s.adam !== 'object' || s.rngs === null || s.adam === null) {
-    throw new Error('ddpg-wasm checkpoint refused: the training state is missing');
+    c.refuse('the training state is missing');
   }
   // Validation that can throw now writes into the fresh agent only (discarded on error).
-  agent.buffer.restore(buffer);
+  agent.buffer.setState(s.buffer, c);
   for (const [k, r] of Object.entries<Rng>(agent.rngs)) {
-    if (s.rngs[k] === undefined) throw new Error(`ddpg-wasm checkpoint refused: generator "${k}" is missing`);
+    if (s.rngs[k] === undefined) c.refuse(`generator "${k}" is missing`);
     r.setState(s.rngs[k]);
   }
   if (agent.noise !== null && s.noise !== null) agent.noise.setState(s.noise);
   for (const o of optims) {
     const st = s.adam[o.block];
-    if (st === undefined) throw new Error(`ddpg-wasm checkpoint refused: optimiser state "${o.block}" is missing`);
+    if (st === undefined) c.refuse(`optimiser state "${o.block}" is missing`);
     o.adam.setState(st);
   }
   const loop = checkLoop(s.loop, agent.obsDim);

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { decodeContainer } from '../agents/container.js';
+import { decodeContainer } from '../nn/container.js';
 import { ENV_IDS, isEnvId, makeEnv } from '../envs/make.js';
 import { type Agent, type Algorithm, ALGO_NAMES, ALGORITHMS, presetOf } from './algos.js';
 import { type Flags, UsageError } from './args.js';
@@ -96,7 +96,7 @@ export function readFileOrFail(path: string, what: string): Uint8Array {
 
 /** The algorithm and kind ('full' | 'policy') stored in a checkpoint's header. */
 export function checkpointHeader(bytes: Uint8Array): { algo: string; kind: string } {
-  const h = decodeContainer(bytes).header;
+  const h = decodeContainer(bytes, 'checkpoint', ['full', 'policy']).header;
   return { algo: String(h.algo), kind: String(h.kind) };
 }
 

@@ -4,6 +4,6 @@ export { Adam, type AdamOptions, type AdamState, type Trainable } from './adam.j
 export { halfMse, mse, negMeanQ } from './losses.js';
 export { fnv1a32, hashFloat32, hashFloat32Hex } from './hash.js';
 export {
-  NETWORK_MAGIC, networkToBytes, decodeNetwork, loadNetworkParams, networkFromBytes,
+  networkToBytes, decodeNetwork, loadNetworkParams, networkFromBytes,
   type DecodedNetwork, type NetworkFromBytesOptions,
 } from './serialize.js';

@@ -12,6 +12,7 @@
  * forces the kernel memory to grow. Rows fill 0, 1, … in order and then wrap, so
  * the filled part is always rows [0, size) and `next` is the oldest row once full.
  */
+import { type BlockData, type Decoded, decodeContainer, encodeContainer } from '../nn/container.js';
 import type { Rng } from '../rng.js';
 
 /** Where `sample` writes a batch of B rows (each at least B × width long). */
@@ -28,10 +29,19 @@ export interface ReplayBatch {
   readonly done: Float32Array;
 }
 
-/** Save format: 'DRB1' magic, then u32 fields, then the filled rows. */
-const MAGIC = 0x31425244; // 'DRB1' read as a little-endian u32
-const HEADER_U32 = 6; // magic, capacity, obsDim, actionDim, size, next
-const HEADER_BYTES = HEADER_U32 * 4;
+/**
+ * A buffer in a container (nn/container.ts): these header fields, and the
+ * filled rows as the blocks buffer.obs, buffer.action, buffer.reward,
+ * buffer.nextObs (f32) and buffer.terminated (u8, 0 or 1). @internal
+ */
+export interface BufferState {
+  readonly capacity: number;
+  readonly obsDim: number;
+  readonly actionDim: number;
+  readonly size: number;
+  readonly next: number;
+}
+
 /** Row count limit: indices stay below 2^32 (Rng.int's range) and byte offsets safe. */
 const MAX_CAPACITY = 2 ** 31;
 
@@ -156,79 +166,65 @@ export class ReplayBuffer {
     this.next = 0;
   }
 
-  /**
-   * The contents and write position, compactly: a 24-byte header then only the
-   * filled rows (obs, action, reward, nextObs as little-endian float32,
-   * terminated as bytes): 4·size·(2·obsDim + actionDim + 1) + size + 24 bytes.
-   */
-  save(): Uint8Array {
-    const n = this.count, o = this.obsDim, a = this.actionDim;
-    const out = new Uint8Array(savedBytes(n, o, a));
-    const view = new DataView(out.buffer);
-    const header = [MAGIC, this.capacity, o, a, n, this.next];
-    header.forEach((v, k) => view.setUint32(4 * k, v, true));
-    let off = HEADER_BYTES;
-    for (const [src, len] of this.sections()) {
-      for (let j = 0; j < n * len; j++) view.setFloat32(off + 4 * j, src[j]!, true);
-      off += 4 * n * len;
-    }
-    out.set(this.terminated.subarray(0, n), off);
-    return out;
+  /** The header fields and the blocks (views of the filled rows, not copies) that store this buffer in a container. @internal */
+  getState(): { state: BufferState; blocks: { name: string; data: BlockData }[] } {
+    const n = this.count;
+    return {
+      state: { capacity: this.capacity, obsDim: this.obsDim, actionDim: this.actionDim, size: n, next: this.next },
+      blocks: this.sections().map(([name, d, w]) => ({ name, data: d.subarray(0, n * w) })),
+    };
   }
 
-  /** Replaces the contents with a `save()` of a buffer of the same capacity and widths (validated first). */
-  restore(bytes: Uint8Array): void {
-    const { view, size, next } = this.checkSaved(bytes);
-    let off = HEADER_BYTES;
-    for (const [dst, len] of this.sections()) {
-      for (let j = 0; j < size * len; j++) dst[j] = view.getFloat32(off + 4 * j, true);
-      off += 4 * size * len;
+  /**
+   * Replaces the contents with a buffer stored in a decoded container (`state`
+   * from its header, the rows from its blocks) of the same capacity and widths;
+   * everything is checked before the first write, and refusals are the container reader's.
+   * @internal
+   */
+  setState(state: unknown, c: Decoded): void {
+    const s = (state ?? {}) as Partial<BufferState>, cap = this.capacity;
+    if (s.capacity !== cap || s.obsDim !== this.obsDim || s.actionDim !== this.actionDim) {
+      c.refuse(`saved replay buffer capacity/obsDim/actionDim ${s.capacity}/${s.obsDim}/${s.actionDim} differ from this buffer's ${cap}/${this.obsDim}/${this.actionDim}`);
     }
-    this.terminated.set(bytes.subarray(off, off + size));
+    const { size, next } = s as BufferState;
+    if (!Number.isSafeInteger(size) || !Number.isSafeInteger(next) || size < 0 || next < 0 || size > cap || next >= cap || (size < cap && next !== size)) {
+      c.refuse(`inconsistent replay buffer size ${size} and position ${next} for capacity ${cap}`);
+    }
+    const rows = this.sections().map(([name, d, w]) => [d, c.block(name, d instanceof Float32Array ? 'f32' : 'u8', size * w)] as const);
+    if (rows[4]![1].some((x) => x > 1)) c.refuse('replay buffer terminated flags must be 0 or 1');
+    for (const [dst, src] of rows) dst.set(src);
     this.count = size;
     this.next = next;
   }
 
+  /**
+   * The contents and write position as a container of kind 'buffer' (only the
+   * filled rows: 4·size·(2·obsDim + actionDim + 1) + size bytes plus the framing).
+   */
+  save(): Uint8Array {
+    const { state, blocks } = this.getState();
+    return encodeContainer({ kind: 'buffer', buffer: state }, blocks);
+  }
+
+  /** Replaces the contents with a `save()` of a buffer of the same capacity and widths (validated first). */
+  restore(bytes: Uint8Array): void {
+    const c = decodeContainer(bytes, 'replay buffer', ['buffer']);
+    this.setState(c.header.buffer, c);
+  }
+
   /** A new buffer holding a `save()`d one (capacity and widths from the header). */
   static load(bytes: Uint8Array): ReplayBuffer {
-    const view = headerView(bytes);
-    const buf = new ReplayBuffer(view.getUint32(4, true), view.getUint32(8, true), view.getUint32(12, true));
-    buf.restore(bytes);
+    const c = decodeContainer(bytes, 'replay buffer', ['buffer']);
+    const s = (c.header.buffer ?? {}) as Partial<BufferState>;
+    const buf = new ReplayBuffer(s.capacity!, s.obsDim!, s.actionDim!);
+    buf.setState(s, c);
     return buf;
   }
 
-  private sections(): [Float32Array, number][] {
-    return [[this.obs, this.obsDim], [this.action, this.actionDim], [this.reward, 1], [this.nextObs, this.obsDim]];
+  /** Block name, storage and row width of each column. */
+  private sections(): [string, Float32Array | Uint8Array, number][] {
+    const o = this.obsDim;
+    return [['buffer.obs', this.obs, o], ['buffer.action', this.action, this.actionDim], ['buffer.reward', this.reward, 1],
+      ['buffer.nextObs', this.nextObs, o], ['buffer.terminated', this.terminated, 1]];
   }
-
-  private checkSaved(bytes: Uint8Array): { view: DataView; size: number; next: number } {
-    const view = headerView(bytes);
-    const u = (k: number): number => view.getUint32(4 * k, true);
-    const [cap, o, a, size, next] = [u(1), u(2), u(3), u(4), u(5)];
-    const bad = (why: string): never => { throw new RangeError(`ReplayBuffer.restore: ${why}`); };
-    if (cap !== this.capacity || o !== this.obsDim || a !== this.actionDim) {
-      bad(`saved capacity/obsDim/actionDim ${cap}/${o}/${a} differ from this buffer's ${this.capacity}/${this.obsDim}/${this.actionDim}`);
-    }
-    if (size > cap || next >= cap || (size < cap && next !== size)) bad(`inconsistent size ${size} and position ${next} for capacity ${cap}`);
-    if (bytes.byteLength !== savedBytes(size, o, a)) bad(`expected ${savedBytes(size, o, a)} bytes, got ${bytes.byteLength}`);
-    const floats = size * (2 * o + a + 1);
-    for (let j = 0; j < floats; j++) {
-      if (!Number.isFinite(view.getFloat32(HEADER_BYTES + 4 * j, true))) bad(`non-finite value in the saved rows (float ${j})`);
-    }
-    for (let j = HEADER_BYTES + 4 * floats; j < bytes.byteLength; j++) if (bytes[j]! > 1) bad('terminated flags must be 0 or 1');
-    return { view, size, next };
-  }
-}
-
-function savedBytes(size: number, obsDim: number, actionDim: number): number {
-  return HEADER_BYTES + 4 * size * (2 * obsDim + actionDim + 1) + size;
-}
-
-function headerView(bytes: Uint8Array): DataView {
-  if (!(bytes instanceof Uint8Array) || bytes.byteLength < HEADER_BYTES) {
-    throw new RangeError(`ReplayBuffer.restore: expected a Uint8Array from save() (at least ${HEADER_BYTES} bytes)`);
-  }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) throw new RangeError('ReplayBuffer.restore: not a replay buffer save (bad magic)');
-  return view;
 }

@@ -2,7 +2,7 @@
 // by a buggy tool) are refused whole with a "refused" message, never half-loaded
 // or turned into a raw TypeError later.
 import { describe, expect, it } from 'vitest';
-import { decodeContainer, encodeContainer, type BlockData } from '../../src/agents/container.js';
+import { decodeContainer, encodeContainer, type BlockData } from '../../src/nn/container.js';
 import { DDPG } from '../../src/agents/ddpg.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { Policy } from '../../src/policy/policy.js';
@@ -12,12 +12,12 @@ type Header = Record<string, unknown> & { state: Record<string, unknown> & { loo
 
 /** Re-encodes a file after `edit` changed its header (blocks unchanged, checksum recomputed). */
 function forge(bytes: Uint8Array, edit: (h: Header) => void): Uint8Array {
-  const { header, blocks } = decodeContainer(bytes);
+  const { header, blocks } = decodeContainer(bytes, 'test', ['full', 'policy']);
   const h = structuredClone(header) as unknown as Header;
   edit(h);
   const { blocks: _list, ...rest } = h;
   void _list;
-  return encodeContainer(rest, [...blocks].map(([name, data]: [string, BlockData]) => ({ name, data })));
+  return encodeContainer(rest as unknown as typeof header, [...blocks].map(([name, data]: [string, BlockData]) => ({ name, data })));
 }
 
 async function saved(): Promise<Uint8Array> {

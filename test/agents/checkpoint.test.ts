@@ -6,10 +6,11 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DDPG } from '../../src/agents/ddpg.js';
-import { decodeContainer, encodeContainer } from '../../src/agents/container.js';
+import { decodeContainer, encodeContainer } from '../../src/nn/container.js';
 import { makeEnv } from '../../src/envs/make.js';
 import type { Pendulum } from '../../src/envs/pendulum.js';
 import { fnv1a32 } from '../../src/nn/hash.js';
+import { decodeNetwork, networkToBytes } from '../../src/nn/serialize.js';
 import { Policy } from '../../src/policy/policy.js';
 import { Rng } from '../../src/rng.js';
 import { SHORT_PENDULUM, ToyEnv, firstByteDifference, smallAgent } from './helpers.js';
@@ -28,17 +29,17 @@ function envMidEpisode(k = 7): Pendulum {
 
 /** Decodes a file, lets `edit` change its header, re-encodes (valid checksum). */
 function rewrite(bytes: Uint8Array, edit: (h: Record<string, unknown>) => void): Uint8Array {
-  const { header, blocks } = decodeContainer(bytes);
+  const { header, blocks } = decodeContainer(bytes, 'test', ['full', 'policy']);
   const h = structuredClone(header) as Record<string, unknown>;
   edit(h);
   const order = header.blocks.map((b) => ({ name: b.name, data: blocks.get(b.name)! }));
   delete h.blocks;
-  return encodeContainer(h, order);
+  return encodeContainer(h as typeof header, order);
 }
 
 /** Replaces one f32 block's data (same length), re-encoding with a valid checksum. */
 function rewriteBlock(bytes: Uint8Array, name: string, edit: (d: Float32Array) => void): Uint8Array {
-  const { header, blocks } = decodeContainer(bytes);
+  const { header, blocks } = decodeContainer(bytes, 'test', ['full', 'policy']);
   const order = header.blocks.map((b) => {
     const data = blocks.get(b.name)!;
     if (b.name === name) edit(data as Float32Array);
@@ -214,14 +215,40 @@ describe('refusing broken files, the env left untouched', () => {
     expect(refused(bad)).toMatch(/checksum mismatch/);
   });
 
-  it('a wrong format version', () => {
-    const bad = good.slice();
-    new DataView(bad.buffer).setUint32(8, 2, true);
-    expect(refused(withChecksum(bad))).toMatch(/format version 2; this library reads version 1/);
+  it('the old format version 1, or a newer one', () => {
+    for (const v of [1, 3]) {
+      const bad = good.slice();
+      new DataView(bad.buffer).setUint32(8, v, true);
+      expect(refused(withChecksum(bad))).toMatch(new RegExp(`checkpoint refused: format version ${v} is not supported; this library reads version 2`));
+    }
+  });
+
+  it('a network file or a replay buffer file, naming what it is', () => {
+    const a = smallAgent(1);
+    expect(refused(networkToBytes(a.actor))).toMatch(/checkpoint refused: it is a network file, not a full checkpoint or policy file/);
+    expect(refused(a.buffer.save())).toMatch(/checkpoint refused: it is a replay buffer file, not a full checkpoint or policy file/);
+    expect(() => Policy.load(networkToBytes(a.actor))).toThrow(/policy refused: it is a network file, not a policy file or full checkpoint/);
+    expect(() => decodeNetwork(policyFile)).toThrow(/network refused: it is a policy file, not a network file/);
+  });
+
+  it('a file whose header claims more than it holds, refused before allocating (a 2^40-float block)', () => {
+    const { header, blocks } = decodeContainer(policyFile, 'test', ['policy']);
+    const h = { ...header, blocks: undefined };
+    const claim = new TextEncoder().encode(JSON.stringify({ ...h, blocks: [{ name: 'actor', type: 'f32', length: 2 ** 40 }] }));
+    const bytes = encodeContainer(h as unknown as typeof header, [...blocks].map(([name, data]) => ({ name, data })));
+    // Same framing, header replaced by the claim (padded), checksum re-sealed.
+    const H = Math.ceil(claim.length / 4) * 4;
+    const forged = new Uint8Array(16 + H + (bytes.length - 16 - new DataView(bytes.buffer).getUint32(12, true)));
+    forged.set(bytes.subarray(0, 16));
+    new DataView(forged.buffer).setUint32(12, H, true);
+    forged.fill(0x20, 16, 16 + H);
+    forged.set(claim, 16);
+    forged.set(bytes.subarray(16 + new DataView(bytes.buffer).getUint32(12, true)), 16 + H);
+    expect(refused(withChecksum(forged))).toMatch(new RegExp(`checkpoint refused: expected ${16 + H + 4 * 2 ** 40 + 4} bytes, got ${forged.length}`));
   });
 
   it('not a checkpoint at all', () => {
-    expect(refused(new TextEncoder().encode('{"hello": "world", "padding": "................"}'))).toMatch(/bad magic/);
+    expect(refused(new TextEncoder().encode('{"hello": "world", "padding": "................"}'))).toMatch(/checkpoint refused: not a ddpg-wasm file \(bad magic\)/);
   });
 
   it('the wrong environment (a MountainCarContinuous-v0 env for a Pendulum-v1 file)', () => {

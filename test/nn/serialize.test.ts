@@ -2,9 +2,11 @@
 // truncated, corrupted or mismatched bytes without touching the target network.
 import { describe, expect, it } from 'vitest';
 import {
-  NETWORK_MAGIC, decodeNetwork, fnv1a32, loadNetworkParams, networkFromBytes, networkToBytes,
+  decodeNetwork, fnv1a32, loadNetworkParams, networkFromBytes, networkToBytes,
   type Network, type NetworkSpec,
 } from '../../src/nn/index.js';
+import { encodeContainer, FORMAT_VERSION, MAGIC } from '../../src/nn/container.js';
+import { ReplayBuffer } from '../../src/rl/buffer.js';
 import { Rng } from '../../src/rng.js';
 import { firstBitDifference } from '../kernels/fixtures.js';
 import { forward, makeRig, uniformF32 } from './helpers.js';
@@ -35,26 +37,27 @@ describe('format', () => {
   const src = net(CRITIC, 1);
   const bytes = networkToBytes(src);
   const dv = new DataView(bytes.buffer);
-  const H = dv.getUint32(8, true);
+  const H = dv.getUint32(12, true);
 
-  it('starts with the magic "DDPGNET1"', () => {
-    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe(NETWORK_MAGIC);
+  it('is the one container: magic "DDPGWASM", format version 2', () => {
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe(MAGIC);
+    expect([MAGIC, FORMAT_VERSION, dv.getUint32(8, true)]).toEqual(['DDPGWASM', 2, 2]);
   });
 
-  it('has a space-padded JSON header whose length is a multiple of 4', () => {
+  it('has a space-padded JSON header of kind "network" whose length is a multiple of 4', () => {
     expect(H % 4).toBe(0);
-    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + H))) as { size: number };
-    expect(header.size).toBe(src.size);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + H))) as { kind: string; size: number; blocks: unknown };
+    expect([header.kind, header.size, header.blocks]).toEqual(['network', src.size, [{ name: 'params', type: 'f32', length: src.size }]]);
   });
 
-  it('is 12 + H + 4·size + 4 bytes long', () => {
-    expect(bytes.length).toBe(12 + H + 4 * src.size + 4);
+  it('is 16 + H + 4·size + 4 bytes long', () => {
+    expect(bytes.length).toBe(16 + H + 4 * src.size + 4);
   });
 
   it('stores the parameter block as little-endian float32 right after the header', () => {
     const p = src.getParams();
     const i = src.layout.find((t) => t.name === 'layers.0.W')!.offset + 5;
-    expect(dv.getFloat32(12 + H + 4 * i, true)).toBe(p[i]);
+    expect(dv.getFloat32(16 + H + 4 * i, true)).toBe(p[i]);
   });
 
   it('ends with the FNV-1a 32 of everything before it', () => {
@@ -138,8 +141,8 @@ describe('refusals leave the target untouched', () => {
     expectRefused(good.slice(0, 40), /truncated/);
   });
 
-  it('fewer than 16 bytes: refused as too short', () => {
-    expectRefused(good.slice(0, 10), /too short/);
+  it('fewer than 20 bytes: refused as too short', () => {
+    expectRefused(good.slice(0, 10), /network refused: too short \(10 bytes\)/);
   });
 
   it('one flipped bit in the parameters: checksum mismatch', () => {
@@ -156,8 +159,30 @@ describe('refusals leave the target untouched', () => {
 
   it('a wrong magic: refused as not a network', () => {
     const b = good.slice();
-    b[7] = 0x32; // "DDPGNET2"
-    expectRefused(b, /not a ddpg-wasm network/);
+    b[7] = 0x32; // "DDPGWAS2"
+    expectRefused(b, /network refused: not a ddpg-wasm file \(bad magic\)/);
+  });
+
+  it('a version-1 network file (its own magic "DDPGNET1"): refused naming both versions', () => {
+    const b = good.slice();
+    b.set(new TextEncoder().encode('DDPGNET1'));
+    expectRefused(b, /network refused: format version 1 \(magic "DDPGNET1"\) is not supported; this library reads version 2/);
+  });
+
+  it('a container of format version 1 or 3: refused naming both versions', () => {
+    for (const v of [1, 3]) {
+      const b = good.slice();
+      new DataView(b.buffer).setUint32(8, v, true);
+      expectRefused(reseal(b), new RegExp(`network refused: format version ${v} is not supported; this library reads version 2`));
+    }
+  });
+
+  it('a full checkpoint, a policy file or a replay buffer file: refused naming what it is', () => {
+    const full = encodeContainer({ kind: 'full' }, [{ name: 'params', data: good.subarray(0, 0) }]);
+    expectRefused(full, /network refused: it is a full checkpoint, not a network file/);
+    expectRefused(encodeContainer({ kind: 'policy' }, []), /network refused: it is a policy file, not a network file/);
+    expectRefused(new ReplayBuffer(4, 3, 1).save(), /network refused: it is a replay buffer file, not a network file/);
+    expectRefused(encodeContainer({ kind: 'gradients' as 'network' }, []), /network refused: unknown kind "gradients"/);
   });
 
   it('an actor loaded into a critic: refused as another shape', () => {
@@ -171,19 +196,19 @@ describe('refusals leave the target untouched', () => {
 
   it('a NaN parameter (checksum re-sealed): refused naming the parameter', () => {
     const b = good.slice();
-    const H = new DataView(b.buffer).getUint32(8, true);
-    new DataView(b.buffer).setFloat32(12 + H + 4 * 3, Number.NaN, true);
-    expectRefused(reseal(b), /parameter 3 is NaN/);
+    const H = new DataView(b.buffer).getUint32(12, true);
+    new DataView(b.buffer).setFloat32(16 + H + 4 * 3, Number.NaN, true);
+    expectRefused(reseal(b), /block "params" holds a non-finite value at 3 \(NaN\)/);
   });
 
   /** A copy of `good` with one same-length substitution in the JSON header, re-sealed. */
   function editHeader(from: string, to: string): Uint8Array {
     expect(to.length).toBe(from.length); // keeps the frame (lengths) intact
     const b = good.slice();
-    const H = new DataView(b.buffer).getUint32(8, true);
-    const text = new TextDecoder().decode(b.subarray(12, 12 + H));
+    const H = new DataView(b.buffer).getUint32(12, true);
+    const text = new TextDecoder().decode(b.subarray(16, 16 + H));
     expect(text).toContain(from);
-    b.set(new TextEncoder().encode(text.replace(from, to)), 12);
+    b.set(new TextEncoder().encode(text.replace(from, to)), 16);
     return reseal(b);
   }
 

@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { decodeContainer, encodeContainer } from '../../src/nn/container.js';
+import { fnv1a32 } from '../../src/nn/hash.js';
 import { ReplayBuffer, type ReplayBatch } from '../../src/rl/buffer.js';
 import { Rng } from '../../src/rng.js';
 
@@ -105,34 +107,72 @@ describe('ReplayBuffer', () => {
     expect(sampledKeys(b, 5)).toEqual(Array.from({ length: 5 }, () => rng.int(7)));
   });
 
-  it('saves only the filled rows: 24 + 4·size·(2·3 + 1 + 1) + size bytes', () => {
+  it('saves only the filled rows, in the one container: 16 + H + 4·size·(2·3 + 1 + 1) + size (padded to 4) + 4 bytes', () => {
     const buf = new ReplayBuffer(1000, O, A);
     for (let k = 0; k < 10; k++) addRow(buf, k);
-    expect(buf.save().byteLength).toBe(24 + 4 * 10 * 8 + 10);
+    const bytes = buf.save();
+    const H = new DataView(bytes.buffer).getUint32(12, true);
+    expect(new TextDecoder().decode(bytes.subarray(0, 8))).toBe('DDPGWASM');
+    expect(bytes.byteLength).toBe(16 + H + 4 * 10 * 8 + 12 + 4);
+    const { header } = decodeContainer(bytes, 'test', ['buffer']);
+    expect([header.kind, header.buffer]).toEqual(['buffer', { capacity: 1000, obsDim: 3, actionDim: 1, size: 10, next: 10 }]);
+    expect(header.blocks.map((b) => `${b.name}:${b.type}:${b.length}`)).toEqual(
+      ['buffer.obs:f32:30', 'buffer.action:f32:10', 'buffer.reward:f32:10', 'buffer.nextObs:f32:30', 'buffer.terminated:u8:10']);
   });
 
   it('refuses to restore into a buffer of another capacity', () => {
     const a = new ReplayBuffer(5, O, A);
     addRow(a, 1);
-    expect(() => new ReplayBuffer(6, O, A).restore(a.save())).toThrow(/capacity\/obsDim\/actionDim 5\/3\/1 differ/);
+    expect(() => new ReplayBuffer(6, O, A).restore(a.save())).toThrow(/replay buffer refused: saved replay buffer capacity\/obsDim\/actionDim 5\/3\/1 differ/);
   });
 
-  it('refuses a truncated or corrupted save without changing its contents', () => {
+  /** A copy of `bytes` with a valid checksum after `edit`. */
+  function resealed(bytes: Uint8Array, edit: (b: Uint8Array, dv: DataView, H: number) => void): Uint8Array {
+    const b = bytes.slice(), dv = new DataView(b.buffer);
+    edit(b, dv, dv.getUint32(12, true));
+    dv.setUint32(b.length - 4, fnv1a32(b.subarray(0, b.length - 4)), true);
+    return b;
+  }
+
+  it('refuses a truncated, corrupted or forged save without changing its contents', () => {
     const a = new ReplayBuffer(5, O, A);
     addRow(a, 1);
     const bytes = a.save();
     const b = new ReplayBuffer(5, O, A);
     addRow(b, 9);
-    expect(() => b.restore(bytes.subarray(0, bytes.length - 1))).toThrow(/expected 57 bytes, got 56/);
-    const nan = bytes.slice();
-    new DataView(nan.buffer).setFloat32(24, NaN, true);
-    expect(() => b.restore(nan)).toThrow(/non-finite/);
+    const n = bytes.length;
+    expect(() => b.restore(bytes.subarray(0, n - 1))).toThrow(new RegExp(`expected ${n} bytes, got ${n - 1} \\(the file is truncated or corrupted\\)`));
+    const flipped = bytes.slice();
+    flipped[n - 8]! ^= 1;
+    expect(() => b.restore(flipped)).toThrow(/checksum mismatch/);
+    expect(() => b.restore(resealed(bytes, (_, dv, H) => dv.setFloat32(16 + H, NaN, true)))).toThrow(/block "buffer\.obs" holds a non-finite value at 0 \(NaN\)/);
+    expect(() => b.restore(resealed(bytes, (x) => { x[n - 8] = 2; }))).toThrow(/terminated flags must be 0 or 1/);
     const bad = bytes.slice();
     bad[0] = 0;
-    expect(() => b.restore(bad)).toThrow(/bad magic/);
+    expect(() => b.restore(bad)).toThrow(/replay buffer refused: not a ddpg-wasm file \(bad magic\)/);
     const out = batch(1);
     b.sample(1, new Rng(0), out);
     expect(out.obs[0]).toBe(9);
+  });
+
+  it('refuses an inconsistent size and position, and missing rows (forged headers)', () => {
+    const a = new ReplayBuffer(5, O, A);
+    addRow(a, 1);
+    const { header, blocks } = decodeContainer(a.save(), 'test', ['buffer']);
+    const list = [...blocks].map(([name, data]) => ({ name, data }));
+    const forged = (state: object, rows = list): Uint8Array => encodeContainer({ kind: 'buffer', buffer: { ...(header.buffer as object), ...state } }, rows);
+    expect(() => ReplayBuffer.load(forged({ next: 3 }))).toThrow(/inconsistent replay buffer size 1 and position 3 for capacity 5/);
+    expect(() => ReplayBuffer.load(forged({ size: 2, next: 2 }))).toThrow(/block "buffer\.obs" is missing or has the wrong size \(want 6 floats\)/);
+    expect(() => ReplayBuffer.load(forged({}, list.slice(0, 4)))).toThrow(/block "buffer\.terminated" is missing or has the wrong size \(want 1 bytes\)/);
+    expect(ReplayBuffer.load(forged({})).size).toBe(1); // control: the forging itself is sound
+  });
+
+  it('refuses the old "DRB1" framing naming both versions, and other kinds of file naming what they are', () => {
+    const old = new Uint8Array(24 + 4 * 8 + 1);
+    new DataView(old.buffer).setUint32(0, 0x31425244, true); // "DRB1"
+    expect(() => ReplayBuffer.load(old)).toThrow(/replay buffer refused: format version 1 \(magic "DRB1"\) is not supported; this library reads version 2/);
+    expect(() => ReplayBuffer.load(encodeContainer({ kind: 'network' }, []))).toThrow(/replay buffer refused: it is a network file, not a replay buffer file/);
+    expect(() => ReplayBuffer.load(encodeContainer({ kind: 'full' }, []))).toThrow(/replay buffer refused: it is a full checkpoint, not a replay buffer file/);
   });
 
   it('rejects rows of the wrong width and non-finite values', () => {
