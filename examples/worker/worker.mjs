@@ -26,10 +26,12 @@ import { init, DDPG, Policy, makeEnv } from 'ddpg-wasm';
 import policyBytes from './policy.bin';
 
 /**
- * The work of one update is batchSize × (actor + critic parameters). On the keras
- * preset (64 × 150 464) an environment step and its update take ≈ 5.2 ms in local
- * workerd (scripts/crosscheck.mjs: 2 000 steps in 10.4 s), rounded up to 6; other
- * configs are scaled by their work per update × gradientSteps / trainFreq.
+ * /train converts its CPU budget to steps with a measured cost: on the keras preset
+ * an environment step and its update take ≈ 5.2 ms in local workerd
+ * (scripts/crosscheck.mjs: 2 000 steps in 10.4 s), rounded up to 6. Other configs
+ * scale it by their work per update, batchSize × (actor + critic parameters)
+ * (keras: 64 × 150 464), × gradientSteps / trainFreq. This estimate is the bound:
+ * a deployed Worker's clock stands still while it computes (it moves on I/O only).
  */
 const MS_PER_STEP = 6;
 const KERAS_UPDATE_WORK = 64 * 150_464;
@@ -106,18 +108,18 @@ async function act(request) {
 }
 
 /**
- * Environment steps that fit in budgetMs for this agent's config (at least 1), or
- * 400 when a single step (its gradientSteps updates) would already outlast it.
+ * Environment steps of this agent that fit in budgetMs (at least 1), or 400 when
+ * one step, with its gradientSteps updates, would already outlast the budget.
  */
 function stepsInBudget(agent, budgetMs) {
-  const c = agent.config;
-  const msPerUpdate = (MS_PER_STEP * c.batchSize * (agent.actor.size + agent.critic.size)) / KERAS_UPDATE_WORK;
-  const burst = msPerUpdate * c.gradientSteps;
-  if (burst > budgetMs) {
+  const c = agent.config, params = agent.actor.size + agent.critic.size;
+  const oneStep = (MS_PER_STEP * c.gradientSteps * c.batchSize * params) / KERAS_UPDATE_WORK;
+  if (oneStep > budgetMs) {
     throw new HttpError(400, `one step of this checkpoint (gradientSteps ${c.gradientSteps} × batchSize ${c.batchSize} on ` +
-      `${agent.actor.size + agent.critic.size} parameters) would take ≈ ${Math.round(burst)} ms, over the budget of ${budgetMs} ms`);
+      `${params} parameters) would take ≈ ${Math.round(oneStep)} ms, over the budget of ${budgetMs} ms`);
   }
-  return Math.max(1, Math.floor(budgetMs / Math.max(burst / c.trainFreq, MS_PER_STEP / 100)));
+  // Updates run every trainFreq steps; a step without one (act + env) is counted as 1 % of MS_PER_STEP.
+  return Math.max(1, Math.floor(budgetMs / Math.max(oneStep / c.trainFreq, MS_PER_STEP / 100)));
 }
 
 async function train(request, url) {
@@ -130,13 +132,16 @@ async function train(request, url) {
     ? parse(() => DDPG.load(body))
     : new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed });
   const n = Math.min(steps, stepsInBudget(agent, budgetMs));
-  // Chunks of learn(k) ≡ one learn(n). A Worker's clock only moves on I/O (here the
-  // timer), so this check stops early a machine slower than MS_PER_STEP assumes.
+  // learn(a); learn(b) ≡ learn(a + b), so chunks change nothing but where the clock
+  // is read: a machine slower than MS_PER_STEP stops early. The first chunk always
+  // runs, so a chain of calls always progresses.
+  const chunk = Math.ceil(n / CHUNKS);
   let trained = 0;
-  for (const chunk = Math.ceil(n / CHUNKS); trained < n && Date.now() - t0 < budgetMs;) {
-    await agent.learn(Math.min(chunk, n - trained));
-    trained += Math.min(chunk, n - trained);
-    await new Promise((r) => setTimeout(r, 0));
+  while (trained < n && (trained === 0 || Date.now() - t0 < budgetMs)) {
+    const k = Math.min(chunk, n - trained);
+    await agent.learn(k);
+    trained += k;
+    await new Promise((r) => setTimeout(r, 0)); // a Worker's clock moves only on I/O, such as this timer
   }
   return new Response(agent.save(), {
     headers: {
