@@ -71,15 +71,14 @@ async function readBody(request, limit) {
     }
     chunks.push(value);
   }
-  const body = new Uint8Array(size);
-  chunks.reduce((at, c) => (body.set(c, at), at + c.length), 0);
-  return body;
+  return new Uint8Array(await new Blob(chunks).arrayBuffer());
 }
 
 /**
- * Runs f on the client's input. The library refuses bad input with a RangeError or
- * TypeError, or an Error saying "checkpoint…refused"/"checkpoint: …": those are
- * the client's (400); anything else stays unexpected (500).
+ * Runs f on the client's input. What refuses bad input, the library (RangeError or
+ * TypeError for values, an Error starting "ddpg-wasm checkpoint" for bytes),
+ * JSON.parse (SyntaxError) or TextDecoder (TypeError), makes a 400; anything else
+ * stays unexpected (500).
  */
 function parse(f) {
   try {

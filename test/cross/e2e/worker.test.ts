@@ -102,6 +102,15 @@ describe('examples/worker in workerd', () => {
     expect(((await res.json()) as { error: string }).error).toMatch(/obs must have length 3/);
   });
 
+  it('POST /train with an empty body starts a new agent (keras, seed S) and trains it, as in Node', async () => {
+    const res = await post('/train?steps=5&seed=11', null);
+    expect(res.status, await res.clone().text()).toBe(200);
+    expect(res.headers.get('x-ddpg-trained')).toBe('5');
+    expect(res.headers.get('x-ddpg-remaining')).toBe('0');
+    const direct = await new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: 11 }).learn(5);
+    expect(res.headers.get('x-ddpg-weights-hash')).toBe(direct.weightsHash());
+  });
+
   it('a chain of /train calls ends at the weightsHash of one uninterrupted run in Node', async () => {
     const fresh = () => new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: SEED });
     const direct = await fresh().learn(STEPS);
