@@ -9,6 +9,8 @@ export declare function writeWorkerdConfig(options: { main: string; port: number
 export declare function freePort(): Promise<number>;
 export interface RunningWorkerd {
   readonly url: string;
+  /** The workerd process. */
+  readonly pid: number;
   stop(): Promise<void>;
   output(): string;
 }

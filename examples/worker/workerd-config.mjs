@@ -92,7 +92,7 @@ export function freePort() {
 
 /**
  * Starts workerd serving the Worker at `main` on a free loopback port; resolves
- * once it answers HTTP. Returns { url, stop(), output() }.
+ * once it answers HTTP. Returns { url, pid, stop(), output() }.
  */
 export async function startWorkerd(main, modules = []) {
   const port = await freePort();
@@ -121,5 +121,5 @@ export async function startWorkerd(main, modules = []) {
       await new Promise((r) => setTimeout(r, 100));
     }
   }
-  return { url, stop, output: () => log };
+  return { url, pid: child.pid, stop, output: () => log };
 }
