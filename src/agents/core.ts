@@ -36,7 +36,7 @@ import { openFull } from './checkpoint.js';
 import type { ExplorationConfig, OffPolicyConfig } from './config.js';
 import { RunLoop } from './loop.js';
 import { netInfo, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
-import { showValue } from '../show.js';
+import { showName, showValue } from '../show.js';
 
 /** The minibatch staging: rows sampled from the buffer, and the target y the update computes. */
 export interface Batch {
@@ -66,7 +66,7 @@ interface AgentClass<T> {
  * time limit, or for an asymmetric space.
  */
 export function actionBound(env: Env): number {
-  if (!(env?.observationSpace?.shape[0] >= 1 && env.actionSpace?.shape[0] >= 1)) {
+  if (!(isBox(env?.observationSpace) && isBox(env.actionSpace))) {
     throw new TypeError(`env must be an Env with observationSpace and actionSpace boxes, got ${showValue(env)}`);
   }
   const { low, high } = env.actionSpace;
@@ -78,12 +78,18 @@ export function actionBound(env: Env): number {
           `${env.id} has low=[${Array.from(low).join(', ')}] high=[${Array.from(high).join(', ')}]. Rescale the actions in a wrapper env.`);
     }
   }
-  if (typeof env.reset !== 'function' || typeof env.step !== 'function') throw new TypeError(`env ${showValue(env.id)} needs reset() and step() methods`);
+  if (typeof env.reset !== 'function' || typeof env.step !== 'function') throw new TypeError(`env ${showName(env.id)} needs reset() and step() methods`);
   // The time limit caps every evaluation episode: without one an evaluation would measure nothing.
   if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
-    throw new TypeError(`env ${showValue(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
+    throw new TypeError(`env ${showName(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
   return h;
+}
+
+/** A Box: shape [n ≥ 1] and low/high arrays of n numbers (checkpoints and the checks below read them). */
+function isBox(b: Env['actionSpace'] | undefined): boolean {
+  const n = b?.shape?.[0], ok = (x: unknown): boolean => (Array.isArray(x) || ArrayBuffer.isView(x)) && (x as ArrayLike<unknown>).length === n;
+  return Number.isSafeInteger(n) && n! >= 1 && ok(b!.low) && ok(b!.high);
 }
 
 /** An options argument must be an object (null would fail deep inside with an engine TypeError). */
@@ -316,6 +322,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
    * touching anything.
    */
   static load<T extends Agent>(this: AgentClass<T>, bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): T {
+    if (env !== undefined) actionBound(env); // a given env is checked before the file is read
     const { checkpoint, env: e, config } = openFull(bytes, this.algo, env);
     const agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}) });
     restoreAgent(agent, checkpoint);

@@ -8,7 +8,7 @@
 import type { Env, StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
 import { seedPlus } from '../rng.js';
-import { showValue } from '../show.js';
+import { showName, showValue } from '../show.js';
 import type { Agent, EpisodeRecord, EvalRecord, LearnOptions, LoopProgress, LoopState, StepRecord, UpdateStats } from './agent.js';
 
 /** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k (see evalSeed). */
@@ -303,10 +303,10 @@ function checkEvalEnv(a: Agent, env: Env, what: string): void {
   const o = env?.observationSpace?.shape?.[0], u = env?.actionSpace?.shape?.[0];
   if (typeof env?.reset !== 'function' || typeof env.step !== 'function' || o !== a.obsDim || u !== a.actDim) {
     throw new TypeError(`${what} must be an Env with ${a.obsDim}-dimensional observations and ${a.actDim}-dimensional actions ` +
-      `like the training env ${a.env.id}, got ${env?.id === undefined ? showValue(env) : `${showValue(env.id)} (obs ${showValue(o)}, action ${showValue(u)})`}`);
+      `like the training env ${a.env.id}, got ${env?.id === undefined ? showValue(env) : `${showName(env.id)} (obs ${showValue(o)}, action ${showValue(u)})`}`);
   }
   if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
-    throw new TypeError(`${what}: ${showValue(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
+    throw new TypeError(`${what}: ${showName(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
 }
 

@@ -26,7 +26,7 @@ import { box, EpisodicEnv, type Env, type EnvOptions, type StepResult, type Tran
 import { makeEnv } from '../../src/envs/make.js';
 import { Policy } from '../../src/policy/policy.js';
 import type { Rng } from '../../src/rng.js';
-import { attempt, attemptAsync, edgeNumber, hostile, named, own, PROTO_KEYS, runs, tally } from './hostile.js';
+import { attempt, attemptAsync, edgeNumber, hostile, hostileEnv, named, own, PROTO_KEYS, runs, tally } from './hostile.js';
 
 afterAll(() => {
   const t = tally.totals();
@@ -89,7 +89,7 @@ function expectSound(agent: Agent, load: (b: Uint8Array, e?: Env) => Agent, env?
 
 /** A config override: a known field, a prototype member name or a typo, with a hostile or edge value. */
 const override = (fields: readonly string[]): fc.Arbitrary<[string, unknown]> =>
-  fc.tuple(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS, 'preset', 'backend', 'gama')), fc.oneof(hostile, edgeNumber));
+  fc.tuple(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS, 'preset', 'backend', 'gama')), fc.oneof(hostile, edgeNumber, fc.integer({ min: 1, max: 8 }), fc.constantFrom([3], [], 'reference')));
 
 /** A hostile actionNoise: a known kind with one member replaced, an unknown member, or junk. */
 const noise = fc.oneof(
@@ -125,7 +125,7 @@ describe('configs of DDPG, TD3 and SAC', () => {
 
     it(`${a.name}: the constructor with hostile env or options: a sound agent, or refused naming the field`, () => {
       const env = new Mass();
-      fc.assert(fc.property(fc.oneof(hostile.map((e) => ['env', e] as const), override(['actorLayers', 'criticLayers', 'batchSize', 'bufferSize', 'seed']).map((kv) => ['opt', kv] as const)), ([what, x]) => {
+      fc.assert(fc.property(fc.oneof(fc.oneof(hostile, hostileEnv).map((e) => ['env', e] as const), override(['actorLayers', 'criticLayers', 'batchSize', 'bufferSize', 'seed']).map((kv) => ['opt', kv] as const)), ([what, x]) => {
         const make = what === 'env' ? () => a.make(x as Env) : () => a.make(env, own(...(x as [string, unknown])));
         attempt(`new ${a.name}`, what === 'env' ? /env/ : named((x as [string])[0], 'options'), make, (agent) => expect(agent.weightsHash()).toMatch(/^[0-9a-f]{8}$/), wasmBytes);
       }), runs(60));
@@ -151,7 +151,7 @@ describe('act(obs, options)', () => {
 
   it('Policy.act: a finite action, or refused naming obs or out', () => {
     const policy = Policy.load(ALGOS[0].make(new Mass()).save({ kind: 'policy' }));
-    fc.assert(fc.property(obsArb, hostile, (obs, out) => void attempt('Policy.act', /obs|out/, () => policy.act(obs as number[], out as never))), runs(200));
+    fc.assert(fc.property(obsArb, fc.oneof(hostile, fc.constant(undefined)), (obs, out) => void attempt('Policy.act', /obs|out/, () => policy.act(obs as number[], out as never))), runs(200));
   });
 });
 
@@ -174,7 +174,7 @@ describe('learn(totalSteps, options) and evaluate(episodes, env)', () => {
     it(`${a.name}: evaluate() gives finite returns or is refused naming episodes or env`, async () => {
       const agent = a.make(new Mass());
       const noLimit = Object.assign(new Mass(), { maxEpisodeSteps: undefined });
-      await fc.assert(fc.asyncProperty(small, fc.oneof(hostile, fc.constantFrom(undefined, noLimit)), async (n, env) => {
+      await fc.assert(fc.asyncProperty(small, fc.oneof(hostile, hostileEnv, fc.constantFrom(undefined, noLimit), fc.constant(null).map(() => new Mass())), async (n, env) => {
         await attemptAsync(`${a.name}.evaluate`, /episodes|env/, () => agent.evaluate(n as number, env as Env));
       }), runs(60));
     });
@@ -236,8 +236,8 @@ describe('save() and load()', () => {
         return b;
       });
       const truncated = fc.nat(good.length - 1).map((n) => good.slice(0, n));
-      const file = /checkpoint|policy|file|bytes|ddpg-wasm|env|Mass/;
-      fc.assert(fc.property(fc.oneof(hostile, corrupt, truncated), fc.oneof(hostile, fc.constant(new Mass())), (bytes, env) => {
+      const file = /checkpoint|policy|file|bytes|ddpg-wasm|env|Mass|Almost/;
+      fc.assert(fc.property(fc.oneof(hostile, corrupt, truncated, fc.constant(good)), fc.oneof(hostile, hostileEnv, fc.constant(undefined), fc.constant(null).map(() => new Mass())), (bytes, env) => {
         attempt(`${a.name}.load`, file, () => a.load(bytes as Uint8Array, env as Env), (r) => expectSound(r, a.load, new Mass()), wasmBytes);
         attempt('Policy.load', file, () => Policy.load(bytes as Uint8Array), (p) => expect(p.act(new Float32Array(2)).every(Number.isFinite)).toBe(true));
       }), runs(80));

@@ -171,3 +171,13 @@ export const named = (...names: string[]): RegExp => new RegExp(names.map((n) =>
 
 /** fast-check parameters: seeded, so npm test is deterministic. */
 export const runs = (numRuns: number, seed = 14): fc.Parameters<unknown> => ({ numRuns, seed });
+
+/** Something shaped almost like an Env: each member of a working one, or a hostile value in its place. */
+export const hostileEnv: fc.Arbitrary<unknown> = fc.record({
+  id: fc.oneof(fc.constant('Almost-v0'), hostile),
+  observationSpace: fc.oneof(fc.constant({ shape: [2], low: [-1, -1], high: [1, 1] }), hostile, fc.record({ shape: hostile, low: hostile, high: hostile })),
+  actionSpace: fc.oneof(fc.constant({ shape: [1], low: [-1], high: [1] }), hostile, fc.record({ shape: fc.oneof(hostile, fc.constant([1])), low: hostile, high: hostile })),
+  reset: fc.oneof(fc.constant(() => Float32Array.of(0, 0)), hostile),
+  step: fc.oneof(fc.constant(() => ({ obs: Float32Array.of(0, 0), reward: 0, terminated: false, truncated: true })), hostile),
+  maxEpisodeSteps: fc.oneof(fc.constant(3), hostile),
+}, { requiredKeys: [] });
