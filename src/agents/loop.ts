@@ -276,24 +276,24 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
 function checkObs(env: Env, obsDim: number, o: unknown, where: string): asserts o is Float32Array {
   const obs = o as ArrayLike<unknown> | null | undefined;
   if (typeof obs !== 'object' || obs === null || obs.length !== obsDim) {
-    throw new TypeError(`${env.id} returned an observation that is not ${obsDim} numbers (got ${showValue(o)}) at ${where}`);
+    throw new TypeError(`${showName(env.id)} returned an observation that is not ${obsDim} numbers (got ${showValue(o)}) at ${where}`);
   }
   for (let i = 0; i < obsDim; i++) {
     const v = obs[i];
     if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
-      throw new RangeError(`${env.id} returned a non-finite observation (obs[${i}] = ${showValue(v)}) at ${where}`);
+      throw new RangeError(`${showName(env.id)} returned a non-finite observation (obs[${i}] = ${showValue(v)}) at ${where}`);
     }
   }
 }
 
 /** A custom env's step() result, checked at the boundary: nothing that is not a finite step is trained on. */
 function checkStep(env: Env, obsDim: number, step: number, res: StepResult, where = ''): void {
-  if (typeof res !== 'object' || res === null) throw new TypeError(`${env.id}.step() returned ${showValue(res)} at ${where}step ${step}, not { obs, reward, terminated, truncated }`);
+  if (typeof res !== 'object' || res === null) throw new TypeError(`${showName(env.id)}.step() returned ${showValue(res)} at ${where}step ${step}, not { obs, reward, terminated, truncated }`);
   if (typeof res.reward !== 'number' || !Number.isFinite(res.reward)) {
-    throw new RangeError(`${env.id} returned a non-finite reward (${showValue(res.reward)}) at ${where}step ${step}`);
+    throw new RangeError(`${showName(env.id)} returned a non-finite reward (${showValue(res.reward)}) at ${where}step ${step}`);
   }
   for (const k of ['terminated', 'truncated'] as const) {
-    if (typeof res[k] !== 'boolean') throw new TypeError(`${env.id} returned ${k} = ${showValue(res[k])} at ${where}step ${step}; it must be true or false`);
+    if (typeof res[k] !== 'boolean') throw new TypeError(`${showName(env.id)} returned ${k} = ${showValue(res[k])} at ${where}step ${step}; it must be true or false`);
   }
   checkObs(env, obsDim, res.obs, `${where}step ${step}`);
 }
@@ -317,6 +317,6 @@ function checkEvalEnv(a: Agent, env: Env, what: string): void {
  */
 function defaultEvalEnv(env: Env, what = 'learn: evalEvery > 0 needs options.evalEnv'): Env {
   const options = builtinEnvOptions(env);
-  if (options === null) throw new RangeError(`${what} for the custom environment "${env.id}"`);
+  if (options === null) throw new RangeError(`${what} for the custom environment "${showName(env.id)}"`);
   return makeEnv(env.id, options);
 }

@@ -68,11 +68,17 @@ class Mass extends EpisodicEnv {
 }
 
 const TINY = { actorLayers: [5], criticLayers: [6], batchSize: 4, bufferSize: 64, learningStarts: 4 };
-const ALGOS = [
+interface Algo {
+  readonly name: string;
+  make(env: Env, o?: object): Agent;
+  load(b: Uint8Array, e?: Env): Agent;
+  resolve(o: object): object;
+}
+const ALGOS: readonly Algo[] = [
   { name: 'DDPG', make: (env: Env, o: object = {}) => new DDPG(env, { ...TINY, criticStateLayers: [3], criticActionLayers: [], ...o }), load: (b: Uint8Array, e?: Env) => DDPG.load(b, e), resolve: resolveConfig as (o: object) => object },
   { name: 'TD3', make: (env: Env, o: object = {}) => new TD3(env, { ...TINY, ...o }), load: (b: Uint8Array, e?: Env) => TD3.load(b, e), resolve: resolveTD3Config as (o: object) => object },
   { name: 'SAC', make: (env: Env, o: object = {}) => new SAC(env, { ...TINY, ...o }), load: (b: Uint8Array, e?: Env) => SAC.load(b, e), resolve: resolveSACConfig as (o: object) => object },
-] as const;
+];
 
 /** The bytes of an agent's wasm memory (not in process.memoryUsage). */
 const wasmBytes = (a: unknown): number => (a as { kernels?: { memory?: { buffer: ArrayBuffer } } })?.kernels?.memory?.buffer.byteLength ?? 0;
@@ -127,7 +133,7 @@ describe('configs of DDPG, TD3 and SAC', () => {
       const env = new Mass();
       fc.assert(fc.property(fc.oneof(fc.oneof(hostile, hostileEnv).map((e) => ['env', e] as const), override(['actorLayers', 'criticLayers', 'batchSize', 'bufferSize', 'seed']).map((kv) => ['opt', kv] as const)), ([what, x]) => {
         const make = what === 'env' ? () => a.make(x as Env) : () => a.make(env, own(...(x as [string, unknown])));
-        attempt(`new ${a.name}`, what === 'env' ? /env/ : named((x as [string])[0], 'options'), make, (agent) => expect(agent.weightsHash()).toMatch(/^[0-9a-f]{8}$/), wasmBytes);
+        attempt(`new ${a.name}`, what === 'env' ? /env/ : named((x as unknown as [string])[0], 'options'), make, (agent) => expect(agent.weightsHash()).toMatch(/^[0-9a-f]{8}$/), wasmBytes);
       }), runs(60));
     });
   }
@@ -150,7 +156,7 @@ describe('act(obs, options)', () => {
   }
 
   it('Policy.act: a finite action, or refused naming obs or out', () => {
-    const policy = Policy.load(ALGOS[0].make(new Mass()).save({ kind: 'policy' }));
+    const policy = Policy.load(ALGOS[0]!.make(new Mass()).save({ kind: 'policy' }));
     fc.assert(fc.property(obsArb, fc.oneof(hostile, fc.constant(undefined)), (obs, out) => void attempt('Policy.act', /obs|out/, () => policy.act(obs as number[], out as never))), runs(200));
   });
 });
@@ -249,7 +255,7 @@ describe('save() and load()', () => {
 describe('environments: makeEnv, reset, step, setState', () => {
   for (const id of ['Pendulum-v1', 'MountainCarContinuous-v0'] as const) {
     it(`${id}: any action, seed or state gives finite steps, or an error naming it`, () => {
-      const env = makeEnv(id);
+      const env = makeEnv(id) as EpisodicEnv;
       const n = env.observationSpace.shape[0]!;
       fc.assert(fc.property(
         fc.oneof(hostile, fc.array(fc.oneof(hostile, fc.double()), { minLength: 1, maxLength: 1 })),
