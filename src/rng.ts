@@ -8,6 +8,7 @@
  * Math.random appears nowhere in the library.
  */
 import { log } from './kernels/math.js';
+import { showValue } from './show.js';
 
 /** Everything needed to resume a stream exactly; JSON-safe. */
 export interface RngState {
@@ -40,7 +41,7 @@ function fnv1a64(name: string): bigint {
 /** @internal */
 export function checkSeed(seed: unknown, field = 'seed'): number {
   if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
-    throw new RangeError(`${field} must be an integer in [0, 2^53 − 1], got ${String(seed)}`);
+    throw new RangeError(`${field} must be an integer in [0, 2^53 − 1], got ${showValue(seed)}`);
   }
   return seed;
 }
@@ -71,7 +72,7 @@ export class Rng {
    */
   constructor(seed: number, stream = '') {
     checkSeed(seed);
-    if (typeof stream !== 'string') throw new TypeError(`Rng: stream must be a string, got ${String(stream)}`);
+    if (typeof stream !== 'string') throw new TypeError(`Rng: stream must be a string, got ${showValue(stream)}`);
     const st = { x: BigInt(seed) ^ (stream === '' ? 0n : fnv1a64(stream)) };
     const a = splitmix64(st);
     const b = splitmix64(st);

@@ -22,8 +22,9 @@ export function stageObservation(who: string, obs: ArrayLike<number>, obsDim: nu
   for (let i = 0; i < obsDim; i++) {
     const v = obs[i]!;
     // Checked after the float32 store: beyond ±3.4e38 a finite double becomes ±Infinity.
-    dst[at + i] = v;
-    if (!Number.isFinite(v) || !Number.isFinite(dst[at + i]!)) throw new RangeError(`${who}: obs[${i}] is ${v} (must be finite in float32)`);
+    // A non-number (a BigInt, a symbol, a string) is refused before the store would convert or throw.
+    if (typeof v === 'number') dst[at + i] = v;
+    if (!Number.isFinite(v) || !Number.isFinite(dst[at + i]!)) throw new RangeError(`${who}: obs[${i}] is ${typeof v === 'number' ? v : typeof v} (must be finite in float32)`);
   }
   return res;
 }

@@ -15,7 +15,7 @@
  */
 import type { Backend } from '../kernels/index.js';
 import type { ActionNoiseConfig } from '../rl/noise.js';
-import { showValue } from './show.js';
+import { showValue } from '../show.js';
 
 /** The fields DDPG, TD3 and SAC share. */
 export interface OffPolicyConfig {
@@ -182,6 +182,7 @@ export const EXPLORATION_SCHEMA: Schema<ExplorationConfig> = {
 export function splitOptions<O extends object>(algo: string, options: O & { readonly backend?: Backend }): { backend: Backend; rest: O } {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${algo} options must be an object, got ${showValue(options)}`);
   const { backend = 'wasm', ...rest } = options;
+  if (backend !== 'wasm' && backend !== 'reference') fail(algo, 'backend', backend, "'wasm' or 'reference'");
   return { backend, rest: rest as O };
 }
 

@@ -36,6 +36,7 @@ import { openFull } from './checkpoint.js';
 import type { ExplorationConfig, OffPolicyConfig } from './config.js';
 import { RunLoop } from './loop.js';
 import { netInfo, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
+import { showName, showValue } from '../show.js';
 
 /** The minibatch staging: rows sampled from the buffer, and the target y the update computes. */
 export interface Batch {
@@ -65,8 +66,8 @@ interface AgentClass<T> {
  * time limit, or for an asymmetric space.
  */
 export function actionBound(env: Env): number {
-  if (!(env?.observationSpace?.shape[0] >= 1 && env.actionSpace?.shape[0] >= 1)) {
-    throw new TypeError(`env must be an Env with observationSpace and actionSpace boxes, got ${String(env)}`);
+  if (!(isBox(env?.observationSpace) && isBox(env.actionSpace))) {
+    throw new TypeError(`env must be an Env with observationSpace and actionSpace boxes, got ${showValue(env)}`);
   }
   const { low, high } = env.actionSpace;
   const h = high[0]!;
@@ -77,12 +78,23 @@ export function actionBound(env: Env): number {
           `${env.id} has low=[${Array.from(low).join(', ')}] high=[${Array.from(high).join(', ')}]. Rescale the actions in a wrapper env.`);
     }
   }
-  if (typeof env.reset !== 'function' || typeof env.step !== 'function') throw new TypeError(`env ${String(env.id)} needs reset() and step() methods`);
+  if (typeof env.reset !== 'function' || typeof env.step !== 'function') throw new TypeError(`env ${showName(env.id)} needs reset() and step() methods`);
   // The time limit caps every evaluation episode: without one an evaluation would measure nothing.
   if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
-    throw new TypeError(`env ${String(env.id)} has maxEpisodeSteps ${String(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
+    throw new TypeError(`env ${showName(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
   return h;
+}
+
+/** A Box: shape [n ≥ 1] and low/high arrays of n numbers (checkpoints and the checks below read them). */
+function isBox(b: Env['actionSpace'] | undefined): boolean {
+  const n = b?.shape?.[0], ok = (x: unknown): boolean => (Array.isArray(x) || ArrayBuffer.isView(x)) && (x as ArrayLike<unknown>).length === n;
+  return Number.isSafeInteger(n) && n! >= 1 && ok(b!.low) && ok(b!.high);
+}
+
+/** An options argument must be an object (null would fail deep inside with an engine TypeError). */
+function checkOptions(who: string, options: unknown): void {
+  if (typeof options !== 'object' || options === null) throw new TypeError(`${who}: options must be an object, got ${showValue(options)}`);
 }
 
 /** The generator streams every agent has; an algorithm adds its own names (S). */
@@ -268,6 +280,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
    * exploration, clipped to the bounds). Allocation-free when `out` is given.
    */
   act(obs: ArrayLike<number>, options: ActOptions = {}): Float32Array {
+    checkOptions(`${this.who}.act`, options);
     const out = stageObservation(`${this.who}.act`, obs, this.obsDim, this.obsStage.f32, 0, this.actDim, options.out);
     return this.policyAct(this.obsStage, options.explore === true, out);
   }
@@ -295,7 +308,10 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
 
   /** Serialises the agent: 'full' (default; resumable training state) or 'policy' (the deterministic policy, readable by Policy.load). */
   save(options: { kind?: SaveKind } = {}): Uint8Array {
-    return saveAgent(this, options.kind ?? 'full');
+    checkOptions(`${this.who}.save`, options);
+    const kind = options.kind ?? 'full';
+    if (kind !== 'full' && kind !== 'policy') throw new RangeError(`${this.who}.save: kind must be 'full' or 'policy', got ${showValue(kind)}`);
+    return saveAgent(this, kind);
   }
 
   /**
@@ -306,6 +322,7 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
    * touching anything.
    */
   static load<T extends Agent>(this: AgentClass<T>, bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): T {
+    if (env !== undefined) actionBound(env); // a given env is checked before the file is read
     const { checkpoint, env: e, config } = openFull(bytes, this.algo, env);
     const agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}) });
     restoreAgent(agent, checkpoint);

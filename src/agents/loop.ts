@@ -8,7 +8,7 @@
 import type { Env, StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
 import { seedPlus } from '../rng.js';
-import { showValue } from './show.js';
+import { showName, showValue } from '../show.js';
 import type { Agent, EpisodeRecord, EvalRecord, LearnOptions, LoopProgress, LoopState, StepRecord, UpdateStats } from './agent.js';
 
 /** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k (see evalSeed). */
@@ -252,23 +252,23 @@ export class RunLoop implements LoopProgress {
 
 /** Evaluation episodes per call: [1, 100000] (so a typo cannot start an endless evaluation). */
 function checkEpisodes(n: number, field: string): void {
-  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) throw new RangeError(`${field} must be an integer in [1, 100000], got ${String(n)}`);
+  if (!Number.isSafeInteger(n) || n < 1 || n > 100_000) throw new RangeError(`${field} must be an integer in [1, 100000], got ${showValue(n)}`);
 }
 
 function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
   if (typeof o !== 'object' || o === null) throw new TypeError(`learn: options must be an object, got ${showValue(o)}`);
   if (!Number.isSafeInteger(totalSteps) || totalSteps < 0) {
-    throw new RangeError(`learn: totalSteps must be a non-negative integer, got ${String(totalSteps)}`);
+    throw new RangeError(`learn: totalSteps must be a non-negative integer, got ${showValue(totalSteps)}`);
   }
   const ee = o.evalEvery ?? 0;
-  if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${String(ee)}`);
+  if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${showValue(ee)}`);
   checkEpisodes(o.evalEpisodes ?? 10, 'learn: evalEpisodes');
   if (ee > 0 && o.onEval === undefined) {
     throw new RangeError('learn: evalEvery > 0 needs an onEval callback to receive the evaluations (without one they would run for nothing)');
   }
   // Before the first step: a bad callback would otherwise fail mid-run, after training state changed.
   for (const k of ['onStep', 'onEpisode', 'onEval'] as const) {
-    if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`learn: ${k} must be a function, got ${String(o[k])}`);
+    if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`learn: ${k} must be a function, got ${showValue(o[k])}`);
   }
 }
 
@@ -276,24 +276,24 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
 function checkObs(env: Env, obsDim: number, o: unknown, where: string): asserts o is Float32Array {
   const obs = o as ArrayLike<unknown> | null | undefined;
   if (typeof obs !== 'object' || obs === null || obs.length !== obsDim) {
-    throw new TypeError(`${env.id} returned an observation that is not ${obsDim} numbers (got ${showValue(o)}) at ${where}`);
+    throw new TypeError(`${showName(env.id)} returned an observation that is not ${obsDim} numbers (got ${showValue(o)}) at ${where}`);
   }
   for (let i = 0; i < obsDim; i++) {
     const v = obs[i];
     if (typeof v !== 'number' || !Number.isFinite(Math.fround(v))) {
-      throw new RangeError(`${env.id} returned a non-finite observation (obs[${i}] = ${showValue(v)}) at ${where}`);
+      throw new RangeError(`${showName(env.id)} returned a non-finite observation (obs[${i}] = ${showValue(v)}) at ${where}`);
     }
   }
 }
 
 /** A custom env's step() result, checked at the boundary: nothing that is not a finite step is trained on. */
 function checkStep(env: Env, obsDim: number, step: number, res: StepResult, where = ''): void {
-  if (typeof res !== 'object' || res === null) throw new TypeError(`${env.id}.step() returned ${showValue(res)} at ${where}step ${step}, not { obs, reward, terminated, truncated }`);
+  if (typeof res !== 'object' || res === null) throw new TypeError(`${showName(env.id)}.step() returned ${showValue(res)} at ${where}step ${step}, not { obs, reward, terminated, truncated }`);
   if (typeof res.reward !== 'number' || !Number.isFinite(res.reward)) {
-    throw new RangeError(`${env.id} returned a non-finite reward (${showValue(res.reward)}) at ${where}step ${step}`);
+    throw new RangeError(`${showName(env.id)} returned a non-finite reward (${showValue(res.reward)}) at ${where}step ${step}`);
   }
   for (const k of ['terminated', 'truncated'] as const) {
-    if (typeof res[k] !== 'boolean') throw new TypeError(`${env.id} returned ${k} = ${showValue(res[k])} at ${where}step ${step}; it must be true or false`);
+    if (typeof res[k] !== 'boolean') throw new TypeError(`${showName(env.id)} returned ${k} = ${showValue(res[k])} at ${where}step ${step}; it must be true or false`);
   }
   checkObs(env, obsDim, res.obs, `${where}step ${step}`);
 }
@@ -303,10 +303,10 @@ function checkEvalEnv(a: Agent, env: Env, what: string): void {
   const o = env?.observationSpace?.shape?.[0], u = env?.actionSpace?.shape?.[0];
   if (typeof env?.reset !== 'function' || typeof env.step !== 'function' || o !== a.obsDim || u !== a.actDim) {
     throw new TypeError(`${what} must be an Env with ${a.obsDim}-dimensional observations and ${a.actDim}-dimensional actions ` +
-      `like the training env ${a.env.id}, got ${env?.id === undefined ? showValue(env) : `${String(env.id)} (obs ${String(o)}, action ${String(u)})`}`);
+      `like the training env ${a.env.id}, got ${env?.id === undefined ? showValue(env) : `${showName(env.id)} (obs ${showValue(o)}, action ${showValue(u)})`}`);
   }
   if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
-    throw new TypeError(`${what}: ${String(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
+    throw new TypeError(`${what}: ${showName(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
 }
 
@@ -317,6 +317,6 @@ function checkEvalEnv(a: Agent, env: Env, what: string): void {
  */
 function defaultEvalEnv(env: Env, what = 'learn: evalEvery > 0 needs options.evalEnv'): Env {
   const options = builtinEnvOptions(env);
-  if (options === null) throw new RangeError(`${what} for the custom environment "${env.id}"`);
+  if (options === null) throw new RangeError(`${what} for the custom environment "${showName(env.id)}"`);
   return makeEnv(env.id, options);
 }

@@ -56,9 +56,15 @@ function pick(argv: readonly string[]): Command | 'help' | 'version' {
   if (first === 'help') {
     const sub = argv[1];
     if (sub === undefined) return 'help';
-    return { spec: COMMANDS[sub]?.spec ?? fail(sub), run: (_a, io) => io.help(COMMANDS[sub]!.spec) };
+    const spec = command(sub).spec;
+    return { spec, run: (_a, io) => io.help(spec) };
   }
-  return COMMANDS[first] ?? fail(first);
+  return command(first);
+}
+
+/** The command of that name (own names only: "toString" is not a command). */
+function command(word: string): Command {
+  return Object.hasOwn(COMMANDS, word) ? COMMANDS[word]! : fail(word);
 }
 
 function fail(word: string): never {
@@ -82,7 +88,7 @@ async function main(argv: readonly string[], io: CliIO): Promise<number> {
 
 function report(err: unknown, argv: readonly string[]): number {
   if (err instanceof UsageError) {
-    const spec = err.command !== undefined ? COMMANDS[err.command]?.spec : undefined;
+    const spec = err.command !== undefined && Object.hasOwn(COMMANDS, err.command) ? COMMANDS[err.command]!.spec : undefined;
     const usage = spec ? spec.usage : 'ddpg-wasm <command> [options]';
     const more = spec ? `ddpg-wasm ${spec.name} --help` : 'ddpg-wasm --help';
     process.stderr.write(`ddpg-wasm: ${err.message}\nUsage: ${usage}\nRun "${more}" for every option.\n`);

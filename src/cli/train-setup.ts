@@ -41,12 +41,24 @@ export interface Setup {
 }
 
 function pickAlgo(name: string, command: string): Algorithm {
-  const algo = ALGORITHMS[name];
-  if (algo === undefined) throw new UsageError(`unknown --algo ${JSON.stringify(name)}; known: ${ALGO_NAMES.join(', ')}${didYouMean(name, ALGO_NAMES)}`, command);
-  return algo;
+  // Own names only: ALGORITHMS.toString is Object.prototype's, not an algorithm.
+  if (!Object.hasOwn(ALGORITHMS, name)) throw new UsageError(`unknown --algo ${JSON.stringify(name)}; known: ${ALGO_NAMES.join(', ')}${didYouMean(name, ALGO_NAMES)}`, command);
+  return ALGORITHMS[name]!;
 }
 
-export function freshSetup(f: Flags): Setup {
+/** What the flags of a fresh `train` choose: algorithm, env, preset and the validated agent options (throws UsageError). */
+export interface TrainChoice {
+  readonly algoName: string;
+  readonly algo: Algorithm;
+  readonly env: string;
+  readonly preset: string;
+  readonly overrides: Record<string, unknown>;
+  readonly seed: number;
+  readonly options: Record<string, unknown> & { readonly preset: string; readonly seed: number };
+}
+
+/** The flags of a fresh `train` → a checked choice; touches no file. */
+export function trainChoice(f: Flags): TrainChoice {
   const algoName = f.str('algo') ?? 'ddpg';
   const algo = pickAlgo(algoName, 'train');
   const env = f.str('env') ?? 'Pendulum-v1';
@@ -62,6 +74,11 @@ export function freshSetup(f: Flags): Setup {
   } catch (e) {
     throw new UsageError(`invalid configuration: ${(e as Error).message}`, 'train');
   }
+  return { algoName, algo, env, preset, overrides, seed, options };
+}
+
+export function freshSetup(f: Flags): Setup {
+  const { algoName, algo, env, preset, overrides, seed, options } = trainChoice(f);
   const dir = new RunDir(f.str('out') ?? defaultRunPath(env, algoName, seed));
   if (dir.holdsRun()) {
     const checkpoint = dir.file(FILES.checkpoint);
@@ -108,8 +125,8 @@ export function resumeSetup(f: Flags): Setup {
   const bytes = readFileOrFail(path, 'checkpoint');
   const { algo: algoName, kind } = checkpointHeader(bytes);
   if (kind !== 'full') throw new Error(`${path} is a ${kind}-only file; --resume needs the full checkpoint (${FILES.checkpoint})`);
-  const algo = ALGORITHMS[algoName];
-  if (algo === undefined) throw new Error(`${path} holds a ${algoName} agent; this CLI trains ${ALGO_NAMES.join(', ')}`);
+  if (!Object.hasOwn(ALGORITHMS, algoName)) throw new Error(`${path} holds a ${algoName} agent; this CLI trains ${ALGO_NAMES.join(', ')}`);
+  const algo = ALGORITHMS[algoName]!;
   const agent = algo.load(bytes);
   const src = new RunDir(dirname(path));
   const info = src.readRunInfo();

@@ -20,6 +20,7 @@
  *   a training loop.
  */
 import { checkSeed, Rng, type RngState } from '../rng.js';
+import { showValue } from '../show.js';
 
 /** A box-shaped space of float32 vectors (Gymnasium's `spaces.Box`, float32, 1-D). */
 export interface Box {
@@ -122,26 +123,30 @@ export function checkAction(id: string, step: number, action: ArrayLike<number>,
     const a = action[i];
     // Beyond ±3.4028234663852886e38 a finite double rounds to ±Infinity in float32.
     if (typeof a !== 'number' || !Number.isFinite(Math.fround(a))) {
-      throw new RangeError(`${id} step ${step}: action[${i}] = ${String(a)} is not a finite float32 number`);
+      throw new RangeError(`${id} step ${step}: action[${i}] = ${showValue(a)} is not a finite float32 number`);
     }
     out[i] = a;
   }
 }
 
 function describe(action: unknown, len: unknown): string {
-  if (action === null || typeof action !== 'object') return String(action);
-  return `length ${String(len)}`;
+  if (action === null || typeof action !== 'object') return showValue(action);
+  return `length ${showValue(len)}`;
 }
+
+/** Largest |component| of a physical state setState() accepts. */
+const MAX_STATE = 1e30;
 
 /** Checks a physical state array: the right length and all finite. */
 export function checkPhysicalState(id: string, state: ArrayLike<number>, names: readonly string[]): void {
   if (state?.length !== names.length) {
-    throw new RangeError(`${id}.setState: expected [${names.join(', ')}] (length ${names.length}), got length ${String(state?.length)}`);
+    throw new RangeError(`${id}.setState: expected [${names.join(', ')}] (length ${names.length}), got length ${showValue(state?.length)}`);
   }
   for (let i = 0; i < names.length; i++) {
     const v = state[i];
-    if (typeof v !== 'number' || !Number.isFinite(v)) {
-      throw new RangeError(`${id}.setState: ${names[i]} = ${String(v)} is not a finite number`);
+    // Beyond ±1e30 the physics overflows (Pendulum's reward squares θ̇; observations are float32).
+    if (typeof v !== 'number' || !(Math.abs(v) <= MAX_STATE)) {
+      throw new RangeError(`${id}.setState: ${names[i]} = ${showValue(v)} is not a finite number in [-1e30, 1e30]`);
     }
   }
 }
@@ -173,7 +178,7 @@ export abstract class EpisodicEnv implements Env {
     this.rng = new Rng(checkSeed(options.seed ?? 0), 'env');
     const max = options.maxEpisodeSteps ?? defaultMaxSteps;
     if (!Number.isSafeInteger(max) || max < 1) {
-      throw new RangeError(`maxEpisodeSteps must be a positive integer, got ${String(max)}`);
+      throw new RangeError(`maxEpisodeSteps must be a positive integer, got ${showValue(max)}`);
     }
     this.maxEpisodeSteps = max;
   }
@@ -265,17 +270,17 @@ export abstract class EpisodicEnv implements Env {
 
   private restoreSnapshot(snap: EnvSnapshot): void {
     const where = `${this.id}.setState`;
-    if (snap.id !== this.id) throw new RangeError(`${where}: snapshot is for ${String(snap.id)}, not ${this.id}`);
+    if (snap.id !== this.id) throw new RangeError(`${where}: snapshot is for ${showValue(snap.id)}, not ${this.id}`);
     checkPhysicalState(this.id, snap.state, this.stateNames);
     if (snap.stateDtype !== 'float32' && snap.stateDtype !== 'float64') {
-      throw new RangeError(`${where}: stateDtype must be 'float32' or 'float64', got ${String(snap.stateDtype)}`);
+      throw new RangeError(`${where}: stateDtype must be 'float32' or 'float64', got ${showValue(snap.stateDtype)}`);
     }
     const e = snap.elapsedSteps;
     if (!Number.isSafeInteger(e) || e < 0 || e > this.maxEpisodeSteps) {
-      throw new RangeError(`${where}: elapsedSteps must be an integer in [0, ${this.maxEpisodeSteps}], got ${String(e)}`);
+      throw new RangeError(`${where}: elapsedSteps must be an integer in [0, ${this.maxEpisodeSteps}], got ${showValue(e)}`);
     }
     if (snap.status !== 'unset' && snap.status !== 'running' && snap.status !== 'ended') {
-      throw new RangeError(`${where}: status must be 'unset', 'running' or 'ended', got ${String(snap.status)}`);
+      throw new RangeError(`${where}: status must be 'unset', 'running' or 'ended', got ${showValue(snap.status)}`);
     }
     const rng = new Rng(0);
     rng.setState(snap.rng);

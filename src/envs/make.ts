@@ -5,6 +5,7 @@
 import type { Env } from './env.js';
 import { MountainCarContinuous, type MountainCarOptions } from './mountain-car.js';
 import { Pendulum, type PendulumOptions } from './pendulum.js';
+import { showValue } from '../show.js';
 
 /** The Gymnasium ids `makeEnv` knows. */
 export const ENV_IDS = ['Pendulum-v1', 'MountainCarContinuous-v0'] as const;
@@ -19,9 +20,9 @@ export function makeEnv(id: 'Pendulum-v1', options?: PendulumOptions): Pendulum;
 export function makeEnv(id: 'MountainCarContinuous-v0', options?: MountainCarOptions): MountainCarContinuous;
 export function makeEnv(id: string, options?: PendulumOptions | MountainCarOptions): Env;
 export function makeEnv(id: string, options: PendulumOptions | MountainCarOptions = {}): Env {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`makeEnv: options must be an object, got ${String(options)}`);
+  if (typeof options !== 'object' || options === null) throw new TypeError(`makeEnv: options must be an object, got ${showValue(options)}`);
   const env = id === 'Pendulum-v1' ? new Pendulum(options) : id === 'MountainCarContinuous-v0' ? new MountainCarContinuous(options) : null;
-  if (env === null) throw new RangeError(`makeEnv: unknown environment id ${JSON.stringify(id)}; known: ${ENV_IDS.join(', ')}`);
+  if (env === null) throw new RangeError(`makeEnv: unknown environment id ${showValue(id)}; known: ${ENV_IDS.join(', ')}`);
   // A misspelt option (say `gravity`) must not silently give the default physics.
   const known = ['seed', ...Object.keys(env.options)];
   for (const k of Object.keys(options)) {

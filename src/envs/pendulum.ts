@@ -19,6 +19,7 @@
 import { cos, sin } from '../kernels/math.js';
 import type { Rng } from '../rng.js';
 import { box, EpisodicEnv, type Box, type EnvOptions, type Transition } from './env.js';
+import { showValue } from '../show.js';
 
 // Constants of PendulumEnv.__init__ (pendulum.py).
 const MAX_SPEED = 8;
@@ -73,7 +74,7 @@ export class Pendulum extends EpisodicEnv {
     super(options, MAX_EPISODE_STEPS);
     const g = options.g ?? 10.0;
     // Bounded so that 3g/2·sin θ stays finite (at g ≈ 1.2e308 it is ∞·0 = NaN for θ = 0).
-    if (!(typeof g === 'number' && Math.abs(g) <= 1e6)) throw new RangeError(`Pendulum-v1: g must be a finite number in [-1e6, 1e6], got ${String(g)}`);
+    if (!(typeof g === 'number' && Math.abs(g) <= 1e6)) throw new RangeError(`Pendulum-v1: g must be a finite number in [-1e6, 1e6], got ${showValue(g)}`);
     this.g = g;
     this.gravityTerm = (3 * g) / 2;
   }

@@ -10,6 +10,7 @@
  */
 import type { Arena, Block, Tensor } from '../kernels/arena.js';
 import type { Kernels } from '../kernels/types.js';
+import { showValue } from '../show.js';
 
 /**
  * What Adam moves: a parameter block and a gradient block of the same size in
@@ -52,7 +53,7 @@ export interface AdamState {
 
 function check(v: unknown, field: string, lo: number, hi: number, openLo: boolean, openHi: boolean): number {
   const ok = typeof v === 'number' && Number.isFinite(v) && (openLo ? v > lo : v >= lo) && (openHi ? v < hi : v <= hi);
-  if (!ok) throw new RangeError(`${field} must be a finite number in ${openLo ? '(' : '['}${lo}, ${hi}${openHi ? ')' : ']'}, got ${String(v)}`);
+  if (!ok) throw new RangeError(`${field} must be a finite number in ${openLo ? '(' : '['}${lo}, ${hi}${openHi ? ')' : ']'}, got ${showValue(v)}`);
   return v as number;
 }
 
@@ -80,7 +81,7 @@ export class Adam {
     this.eps = check(options.eps ?? 1e-7, `${field}.eps`, 0, Infinity, true, true);
     this.weightDecay = check(options.weightDecay ?? 0, `${field}.weightDecay`, 0, Infinity, false, true);
     const mode = options.epsMode ?? 'keras';
-    if (mode !== 'keras' && mode !== 'pytorch') throw new RangeError(`${field}.epsMode must be 'keras' or 'pytorch', got ${String(mode)}`);
+    if (mode !== 'keras' && mode !== 'pytorch') throw new RangeError(`${field}.epsMode must be 'keras' or 'pytorch', got ${showValue(mode)}`);
     this.epsMode = mode;
     if (net.grads === null) throw new Error(`${field}: ${net.name} is not trainable`);
     this.net = net;

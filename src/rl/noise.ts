@@ -20,6 +20,7 @@
  * changes its state. `sample` writes float32 values into the caller's buffer.
  */
 import type { Rng } from '../rng.js';
+import { showValue } from '../show.js';
 
 /** A noise process's resumable state; JSON-safe. */
 export interface NoiseState {
@@ -64,14 +65,14 @@ export interface GaussianOptions {
 /** Bounded so that every sample stays finite in float32 (the agents' configs use the same 1e6). */
 function checkNum(v: unknown, field: string, min: number, openMin: boolean, max = 1e6): number {
   if (typeof v !== 'number' || !(v >= min && v <= max) || (openMin && v === min)) {
-    throw new RangeError(`${field} must be a finite number in ${openMin ? '(' : '['}${min}, ${max}], got ${String(v)}`);
+    throw new RangeError(`${field} must be a finite number in ${openMin ? '(' : '['}${min}, ${max}], got ${showValue(v)}`);
   }
   return v;
 }
 
 function checkNoiseDim(v: unknown, who: string): number {
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) {
-    throw new RangeError(`${who}: dim must be a positive integer, got ${String(v)}`);
+    throw new RangeError(`${who}: dim must be a positive integer, got ${showValue(v)}`);
   }
   return v;
 }

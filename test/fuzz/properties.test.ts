@@ -1,3 +1,4 @@
+// Single-field properties (one per fixed bug, with the exact message); entry-points.test.ts fuzzes every public entry point.
 // The README's promise, per public entry point: "bad input gets a clear error
 // that names the field and the allowed range; nothing is silently NaN; a broken
 // checkpoint is refused whole". Each case below was accepted silently (or failed
@@ -6,19 +7,19 @@
 // names X".
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeContainer, encodeContainer } from '../src/nn/container.js';
-import { DDPG } from '../src/agents/ddpg.js';
-import { resolveConfig } from '../src/agents/ddpg-config.js';
-import { evalSeed } from '../src/agents/loop.js';
-import { SAC } from '../src/agents/sac.js';
-import { makeEnv } from '../src/envs/make.js';
-import { Arena } from '../src/kernels/arena.js';
-import { createKernels } from '../src/kernels/index.js';
-import { Policy } from '../src/policy/policy.js';
-import { ReplayBuffer } from '../src/rl/buffer.js';
-import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../src/rl/noise.js';
-import { Rng } from '../src/rng.js';
-import { SMALL, smallAgent } from './agents/helpers.js';
+import { decodeContainer, encodeContainer } from '../../src/nn/container.js';
+import { DDPG } from '../../src/agents/ddpg.js';
+import { resolveConfig } from '../../src/agents/ddpg-config.js';
+import { evalSeed } from '../../src/agents/loop.js';
+import { SAC } from '../../src/agents/sac.js';
+import { makeEnv } from '../../src/envs/make.js';
+import { Arena } from '../../src/kernels/arena.js';
+import { createKernels } from '../../src/kernels/index.js';
+import { Policy } from '../../src/policy/policy.js';
+import { ReplayBuffer } from '../../src/rl/buffer.js';
+import { GaussianNoise, OrnsteinUhlenbeckNoise } from '../../src/rl/noise.js';
+import { Rng } from '../../src/rng.js';
+import { SMALL, smallAgent } from '../agents/helpers.js';
 
 /** Runs f: true when it returned, else the error must be a RangeError/TypeError whose message contains `field`. */
 function finiteOrNamed(field: string | RegExp, f: () => ArrayLike<number> | number): void {

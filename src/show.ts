@@ -18,3 +18,8 @@ export function showValue(v: unknown): string {
   }
   return Array.isArray(v) ? `an array of length ${v.length}` : Object.prototype.toString.call(v).slice(8, -1).toLowerCase();
 }
+
+/** A name (an env id) as is when it is a string, else as showValue shows it. @internal */
+export function showName(v: unknown): string {
+  return typeof v === 'string' ? v : showValue(v);
+}
