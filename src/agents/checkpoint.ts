@@ -17,6 +17,7 @@ import { builtinEnvOptions, isEnvId, makeEnv } from '../envs/make.js';
 import type { Network } from '../nn/network.js';
 import { type Decoded, decodeContainer, type EnvInfo, finiteNumberRecord, type PolicyHeader } from '../nn/container.js';
 import type { LoopState, NetInfo, SaveKind } from './agent.js';
+import { showValue } from '../show.js';
 
 export type { NetInfo, SaveKind };
 
@@ -47,9 +48,54 @@ export function readCheckpoint(bytes: Uint8Array, algo: string): DecodedCheckpoi
   return c as DecodedCheckpoint;
 }
 
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A header's env description: id, two box spaces (JSON writes an infinite bound as null) and the time limit. */
+function checkEnvInfo(c: Decoded, e: unknown): EnvInfo {
+  if (!isObject(e) || typeof e.id !== 'string') return c.refuse(`env must be an object with a string id, got ${showValue(e)}`);
+  for (const k of ['observationSpace', 'actionSpace']) {
+    const sp = e[k] as { low?: unknown; high?: unknown } | null;
+    const ok = (b: unknown): b is unknown[] => Array.isArray(b) && b.length >= 1 && b.length <= 65536 && b.every((x) => x === null || typeof x === 'number');
+    if (!(ok(sp?.low) && ok(sp.high) && sp.low.length === sp.high.length)) {
+      c.refuse(`env.${k} must be { low, high }: two arrays of 1 to 65536 numbers of the same length, got ${showValue(sp)}`);
+    }
+  }
+  const t = e.maxEpisodeSteps;
+  if (!(Number.isSafeInteger(t) && (t as number) >= 1)) c.refuse(`env.maxEpisodeSteps must be an integer in [1, 2^53 − 1], got ${showValue(t)}`);
+  return e as unknown as EnvInfo;
+}
+
+/**
+ * Everything of a full checkpoint's header that decides what loading allocates
+ * or reads, checked before the agent is built: env, config and state (objects
+ * where objects belong; noise and env snapshot null or objects), and the replay
+ * buffer's capacity and widths against config.bufferSize (which config
+ * validation bounds to [1, 10^8], before the buffer is allocated) and the
+ * env's spaces: a capacity cannot be checked against the bytes present (an
+ * empty buffer is small on disk).
+ */
+function checkFullHeader(c: DecodedCheckpoint): void {
+  const h = c.header as unknown as Record<string, unknown>;
+  const env = checkEnvInfo(c, h.env);
+  if (!isObject(h.config)) c.refuse(`config must be an object, got ${showValue(h.config)}`);
+  if (!isObject(h.nets)) c.refuse(`nets must be an object, got ${showValue(h.nets)}`);
+  const s = h.state;
+  if (!isObject(s)) return c.refuse(`state must be an object, got ${showValue(s)}`);
+  for (const k of ['loop', 'rngs', 'adam', 'buffer', 'noise', 'env']) {
+    if (!isObject(s[k]) && !(s[k] === null && (k === 'noise' || k === 'env'))) {
+      c.refuse(`state.${k} must be an object${k === 'noise' || k === 'env' ? ' or null' : ''}, got ${showValue(s[k])}`);
+    }
+  }
+  const b = s.buffer as Record<string, unknown>, want = { capacity: h.config.bufferSize, obsDim: env.observationSpace.low.length, actionDim: env.actionSpace.low.length };
+  for (const [k, v] of Object.entries(want)) {
+    if (b[k] !== v) c.refuse(`state.buffer.${k} must equal ${k === 'capacity' ? 'config.bufferSize' : `the env's ${k}`} (${showValue(v)}), got ${showValue(b[k])}`);
+  }
+}
+
 /**
  * The shared first half of every agent's static load(): decode a full checkpoint
- * of `algo` (policy-only files are refused) and pick the env to attach.
+ * of `algo` (policy-only files are refused), check its header (checkFullHeader)
+ * and pick the env to attach. Nothing is allocated yet.
  *
  * @internal
  */
@@ -58,6 +104,7 @@ export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined):
   if (checkpoint.header.kind !== 'full') {
     throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
   }
+  checkFullHeader(checkpoint);
   return { checkpoint, env: resolveEnv(checkpoint.header.env, env), config: checkpoint.header.config };
 }
 

@@ -32,10 +32,10 @@ import { createNoise, type ActionNoise } from '../rl/noise.js';
 import { Rng } from '../rng.js';
 import { stageObservation, writeAction } from './act.js';
 import type { ActOptions, Agent, AgentParts, AlgoId, EvalRecord, LearnOptions, NetInfo, SaveKind, UpdateStats } from './agent.js';
-import { openFull } from './checkpoint.js';
+import { type DecodedCheckpoint, openFull } from './checkpoint.js';
 import type { ExplorationConfig, OffPolicyConfig } from './config.js';
 import { RunLoop } from './loop.js';
-import { netInfo, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
+import { checkPlan, netInfo, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
 import { showName, showValue } from '../show.js';
 
 /** The minibatch staging: rows sampled from the buffer, and the target y the update computes. */
@@ -96,6 +96,13 @@ function isBox(b: Env['actionSpace'] | undefined): boolean {
 function checkOptions(who: string, options: unknown): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${who}: options must be an object, got ${showValue(options)}`);
 }
+
+/**
+ * The checkpoint `static load` is building an agent for (constructors are
+ * synchronous, so one at a time): commit() checks the planned parameter blocks
+ * against it before memory grows.
+ */
+let loading: DecodedCheckpoint | null = null;
 
 /** The generator streams every agent has; an algorithm adds its own names (S). */
 type Streams<S extends string> = { readonly [K in 'replay' | 'noise' | 'explore' | S]: Rng };
@@ -198,6 +205,8 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
 
   /** Grows memory once for everything planned; returns the generator of the initial parameters. @internal */
   protected commit(): Rng {
+    // Loading: a file whose config plans other networks than it stores is refused before memory grows.
+    if (loading !== null) checkPlan(this, loading);
     this.arena.commit();
     const b = this.batch;
     this.views = { obs: b.s.f32, action: b.a.f32, reward: b.r.f32, nextObs: b.s2.f32, done: b.done.f32 };
@@ -324,7 +333,13 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   static load<T extends Agent>(this: AgentClass<T>, bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): T {
     if (env !== undefined) actionBound(env); // a given env is checked before the file is read
     const { checkpoint, env: e, config } = openFull(bytes, this.algo, env);
-    const agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}) });
+    let agent: T;
+    loading = checkpoint;
+    try {
+      agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}) });
+    } finally {
+      loading = null;
+    }
     restoreAgent(agent, checkpoint);
     return agent;
   }

@@ -71,6 +71,22 @@ export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
 }
 
 /**
+ * Checks an agent's planned parameter blocks (before its memory grows) against
+ * a full checkpoint: each network's spec, layout and size as the file's `nets`
+ * entry, and each parameter and Adam moment block's length as the file's.
+ *
+ * @internal
+ */
+export function checkPlan(agent: Agent, c: DecodedCheckpoint): void {
+  const nets = (c.header.nets ?? {}) as Record<string, unknown>;
+  for (const p of agent.parts.params) {
+    if (p.net !== null) sameNet(p.net, nets[p.block], p.block);
+    c.block(p.block, 'f32', p.tensor.length);
+  }
+  for (const o of agent.parts.optims) for (const m of ['m', 'v']) c.block(`${o.block}.adam.${m}`, 'f32', o.adam.net.size);
+}
+
+/**
  * Fills a freshly built agent from a full checkpoint. Every block is checked
  * before the first write; the env snapshot (the caller's env) goes last.
  *
@@ -79,8 +95,7 @@ export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
 export function restoreAgent(agent: Agent, c: DecodedCheckpoint): void {
   const hd = c.header;
   const { params, optims, policy } = agent.parts;
-  const nets = (hd.nets ?? {}) as Record<string, unknown>;
-  for (const p of params) if (p.net !== null) sameNet(p.net, nets[p.block], p.block);
+  checkPlan(agent, c); // done at commit() already; cheap, and restoreAgent does not rely on it
   // The header's `actor` (what Policy.load reads) must describe this agent's policy too.
   if (JSON.stringify(policy().info) !== JSON.stringify(hd.actor)) {
     c.refuse('the actor layout in the file does not match its config');
@@ -89,9 +104,9 @@ export function restoreAgent(agent: Agent, c: DecodedCheckpoint): void {
   const moments = optims.map((o) => [c.block(`${o.block}.adam.m`, 'f32', o.adam.net.size), c.block(`${o.block}.adam.v`, 'f32', o.adam.net.size)] as const);
   // Adam divides by √v: a negative v would turn the next update into NaN.
   if (moments.some(([, v]) => v.some((x) => x < 0))) c.refuse('a negative Adam second moment v');
-  const s = hd.state as FullState | undefined;
-  if (typeof s !== 'object' || s === null || typeof s.rngs !== 'object' || typeof s.adam !== 'object' || s.rngs === null || s.adam === null) {
-    c.refuse('the training state is missing');
+  const s = hd.state as FullState; // its shape was checked by openFull
+  if ((agent.noise === null) !== (s.noise === null)) {
+    c.refuse(`state.noise is ${s.noise === null ? 'null' : 'present'}, but the config's noise ${agent.noise === null ? 'has no state' : 'has a state'}`);
   }
   // Validation that can throw now writes into the fresh agent only (discarded on error).
   agent.buffer.setState(s.buffer, c);
@@ -99,7 +114,7 @@ export function restoreAgent(agent: Agent, c: DecodedCheckpoint): void {
     if (s.rngs[k] === undefined) c.refuse(`generator "${k}" is missing`);
     r.setState(s.rngs[k]);
   }
-  if (agent.noise !== null && s.noise !== null) agent.noise.setState(s.noise);
+  agent.noise?.setState(s.noise!);
   for (const o of optims) {
     const st = s.adam[o.block];
     if (st === undefined) c.refuse(`optimiser state "${o.block}" is missing`);

@@ -95,7 +95,9 @@ export class Arena {
       throw new RangeError(`Arena: ${Math.ceil(this.top / 2 ** 20)} MiB of networks and batches do not fit in wasm memory; use narrower layers or a smaller batchSize`);
     }
     this.committedBuffer = mem.buffer;
-    new Float32Array(mem.buffer, this.blocks[0]?.ptr ?? 0, (this.top - (this.blocks[0]?.ptr ?? 0)) / 4).fill(0);
+    // Grown pages are zero (the wasm spec), so only the memory there was before is cleared: the
+    // pages of blocks nothing writes yet (activations of a large batch) stay untouched, off RSS.
+    new Float32Array(mem.buffer).fill(0, (this.blocks[0]?.ptr ?? 0) >> 2, Math.min(this.top, have) >> 2);
     this.kernels.setScratch(scratch.ptr, scratch.length * 4);
   }
 

@@ -168,6 +168,11 @@ export function decodeContainer(bytes: Uint8Array, what: string, kinds: readonly
     refuse(want === bytes.length ? 'checksum mismatch (the file is truncated or corrupted)' : `expected ${want} bytes, got ${bytes.length} (the file is truncated or corrupted)`);
   }
   if (header === undefined) return refuse('the header is not valid UTF-8 JSON');
+  try {
+    JSON.stringify(header);
+  } catch {
+    refuse('the header nests too deeply');
+  }
   // Every size the header claims is checked against the bytes present before anything is allocated.
   const want = describedLength(header, H, refuse);
   if (want !== bytes.length) refuse(`expected ${want} bytes, got ${bytes.length}`);

@@ -44,10 +44,11 @@ export class Policy {
     const arena = new Arena(createWasmKernels());
     this.net = new Network(arena, h.actor.spec, { maxBatch: 1, trainable: false, name: 'policy' });
     this.input = arena.alloc('policy.obs', this.obsDim);
-    arena.commit();
+    // Planned, not allocated yet: a spec claiming more than the file holds is refused before memory grows.
     if (JSON.stringify(this.net.layout) !== JSON.stringify(h.actor.layout) || this.net.size !== params.length) {
       throw new Error('ddpg-wasm policy refused: the actor layout does not match its spec');
     }
+    arena.commit();
     this.net.setParams(params);
   }
 
