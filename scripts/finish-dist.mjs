@@ -7,6 +7,5 @@ import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
 for (const f of ['kernels.wasm', 'kernels-fast.wasm']) {
   copyFileSync(new URL(`../build/${f}`, import.meta.url), new URL(`../dist/${f}`, import.meta.url));
-  console.log(`copied build/${f} → dist/${f}`);
 }
 chmodSync(new URL('../dist/cli/main.js', import.meta.url), 0o755);

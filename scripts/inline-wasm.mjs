@@ -25,4 +25,3 @@ writeFileSync(
     `export const WASM_TEXT =\n  '${text}';\n` +
     `export const WASM_LENGTH = ${bytes.length};\n`,
 );
-console.log(`inlined build/kernels.wasm: ${bytes.length} bytes`);

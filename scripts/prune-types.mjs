@@ -126,20 +126,13 @@ function removeEmptyDirs(dir) {
 
 try {
   const keep = new Set(reachableDeclarations());
-  const removed = listDeclarations(DIST).filter((p) => !keep.has(p)).map((p) => {
-    rmSync(p);
-    return toPosix(relative(DIST, p));
-  }).sort();
+  for (const p of listDeclarations(DIST)) if (!keep.has(p)) rmSync(p);
   removeEmptyDirs(DIST);
-  let stripped = 0;
   for (const p of keep) {
     const text = ts.sys.readFile(p) ?? '';
     const out = withoutModuleComment(p, text);
     if (out !== text) writeFileSync(p, out);
-    stripped += text.length - out.length;
   }
-  console.log(`dropped ${stripped} chars of module comments from the kept declarations`);
-  console.log(`kept ${keep.size} declaration file(s) reachable from ${TYPE_ENTRIES.join(', ')}; removed ${removed.length}: ${removed.join(', ')}`);
 } catch (e) {
   console.error(`scripts/prune-types.mjs: ${e instanceof Error ? e.message : String(e)}`);
   process.exit(1);

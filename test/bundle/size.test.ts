@@ -25,6 +25,13 @@ function shipped(entry: string, expected: string[]): number {
   return gzipSync(Buffer.concat(files.map((f) => readFileSync(f))), { level: 9 }).length;
 }
 
+describe('the published package.json', () => {
+  it('has no install-time script (npm would warn and run it in every consumer, and rebuild a clone under npx)', () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(Object.keys(pkg.scripts).filter((k) => /^(pre|post)?(install|prepare)$/.test(k))).toEqual([]);
+  });
+});
+
 describe('package size', () => {
   it('the npm tarball is at most 92 000 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
