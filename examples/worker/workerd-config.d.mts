@@ -5,6 +5,7 @@ export interface ExtraModule {
 }
 export declare const DIST: string;
 export declare const WORKERD_BIN: string;
+export declare const INSTALL_WORKERD: string;
 export declare function writeWorkerdConfig(options: { main: string; port: number; modules?: readonly ExtraModule[] }): string;
 export declare function freePort(): Promise<number>;
 export interface RunningWorkerd {

@@ -14,7 +14,7 @@
  * the edge entry reached them, workerd would fail to load the config.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -22,8 +22,16 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = join(ROOT, 'dist');
-/** The workerd binary installed by scripts/cross (npm package `workerd`). */
-export const WORKERD_BIN = join(ROOT, 'scripts/cross/node_modules/.bin/workerd');
+/**
+ * The workerd binary (npm package `workerd`): $WORKERD_BIN if set, else the example's
+ * own install (`npm install --prefix examples/worker`), else the one scripts/cross
+ * installs for the cross-engine check. A path that does not exist means "not installed".
+ */
+export const WORKERD_BIN = process.env.WORKERD_BIN ??
+  [join(ROOT, 'examples/worker/node_modules/.bin/workerd'), join(ROOT, 'scripts/cross/node_modules/.bin/workerd')].find((p) => existsSync(p)) ??
+  join(ROOT, 'examples/worker/node_modules/.bin/workerd');
+/** The one command that installs workerd for the example (and nothing else of the cross-engine tools). */
+export const INSTALL_WORKERD = 'npm install --prefix examples/worker --no-audit --no-fund';
 /** A date this workerd build supports (the newest it accepts is its release date). */
 const COMPATIBILITY_DATE = '2025-01-01';
 
