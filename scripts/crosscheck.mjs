@@ -57,7 +57,7 @@ function install() {
   // dependencies but their platform binaries, so no lock file: a complete one cannot be
   // written where the registry serves only this platform's optional packages (npm ci refuses it).
   if (needNpm && !['deno', 'bun', 'workerd', 'playwright-core'].every((p) => existsSync(join(CROSS, 'node_modules', p, 'package.json')))) {
-    timed('npm install (scripts/cross: deno, bun, workerd, playwright-core)', () =>
+    timed('npm install (scripts/cross: deno, bun, workerd, playwright-core, typescript 7)', () =>
       sh('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: CROSS }));
   }
   const apt = [];
