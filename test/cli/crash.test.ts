@@ -118,6 +118,9 @@ describe('the run directory and run.json', () => {
     ['is not JSON', (): string => '{ "algo": ', /run\.json is not valid JSON/],
     ['has target.steps -5', (t: string): string => t.replace(/"target": \{[^}]*\}/, '"target": { "steps": -5 }'), /target must be \{ "steps": N \} or \{ "episodes": N \} with N ≥ 1, got \{"steps":-5\}/],
     ['has evalEpisodes 0', (t: string): string => t.replace(/"evalEpisodes": \d+/, '"evalEpisodes": 0'), /evalEpisodes must be an integer ≥ 1, got 0/],
+    ['names another algorithm', (t: string): string => t.replace('"algo": "td3"', '"algo": "sac"'), /run\.json: algo must be the checkpoint's "td3", got "sac"; it belongs to another run/],
+    ['names another env', (t: string): string => t.replace('"env": "Pendulum-v1"', '"env": "MountainCarContinuous-v0"'), /env must be the checkpoint's "Pendulum-v1", got "MountainCarContinuous-v0"/],
+    ['names an unknown preset', (t: string): string => t.replace(/"preset": "[^"]*"/, '"preset": "nope"'), /preset must be one of .*custom, got "nope"/],
   ] as const) {
     it(`--resume refuses a run.json that ${what}, naming the field (it used to fall back to 100 episodes)`, async () => {
       const dir = join(base, `bad-run-${what.replace(/\W+/g, '-')}`);
