@@ -267,6 +267,17 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
     return st;
   }
 
+  /**
+   * Refuses a non-finite loss before the step it drives is applied (the
+   * gradients' own check in Adam runs next), so a failing update() leaves the
+   * networks, moments and targets of that step untouched.
+   *
+   * @internal
+   */
+  protected finiteLoss(what: 'critic' | 'actor', loss: number): void {
+    if (!Number.isFinite(loss)) this.nonFinite(`${what} ${loss}`);
+  }
+
   /** Throws the error of an update that produced a non-finite number (`what` lists them). @internal */
   protected nonFinite(what: string): never {
     throw new Error(`${this.who}.update: non-finite loss (${what}) at update ${this.loop.updates + 1}; ` +

@@ -126,6 +126,7 @@ export class DDPG extends OffPolicyAgent<DDPGConfig> {
     const q = critic.forward(N, s.ptr, a.ptr);
     const criticLoss = mse(N, q.f32, y.f32, critic.outputGrad.f32);
     const qMean = mean(N, q.f32);
+    this.finiteLoss('critic', criticLoss);
     critic.backward(N, true);
     this.criticOptim.step();
     // Alg. 1 line 14: ascend (1/N)·Σ Q(s_i, μ(s_i)) through the updated critic;
@@ -136,6 +137,7 @@ export class DDPG extends OffPolicyAgent<DDPGConfig> {
     critic.backward(N, false);
     const dQda = critic.inputGrad[1]!;
     this.kernels.copy(N * this.actDim, dQda.ptr, actor.outputGrad.ptr);
+    this.finiteLoss('actor', actorLoss);
     actor.backward(N, true);
     this.actorOptim.step();
     // Alg. 1 line 15: θ′ ← τθ + (1 − τ)θ′

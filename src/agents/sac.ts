@@ -50,7 +50,7 @@
 import type { Backend } from '../kernels/index.js';
 import type { Tensor } from '../kernels/arena.js';
 import { detMath } from '../kernels/loader.js';
-import type { Adam, Trainable } from '../nn/adam.js';
+import { Adam, type Trainable } from '../nn/adam.js';
 import { halfMse } from '../nn/losses.js';
 import { type Network, networkLayout } from '../nn/network.js';
 import type { NetworkSpec } from '../nn/spec.js';
@@ -169,10 +169,10 @@ export class SAC extends OffPolicyAgent<SACConfig, 'update'> {
     const q2 = critic2.forward(N, s.ptr, a.ptr);
     const qMean = mean(N, q1.f32);
     const criticLoss = halfMse(N, q1.f32, y.f32, critic1.outputGrad.f32) + halfMse(N, q2.f32, y.f32, critic2.outputGrad.f32);
+    this.finiteLoss('critic', criticLoss);
     critic1.backward(N, true);
     critic2.backward(N, true);
-    this.critic1Optim.step();
-    this.critic2Optim.step();
+    Adam.stepAll([this.critic1Optim, this.critic2Optim]); // both or neither
     // Alg. 1 line 12: φ ← φ − λ_π·∇J_π(φ), J_π = mean(α·log π(ã|s) − min_i Q_θi(s, ã)), ã = f_φ(ε; s)
     dist = actor.forward(N, s.ptr);
     normals(rng, eps.f32, N * A);
@@ -185,6 +185,7 @@ export class SAC extends OffPolicyAgent<SACConfig, 'update'> {
     const dQda = critic1.inputGrad[1]!.ptr;
     K.axpy(N * A, 1, critic2.inputGrad[1]!.ptr, dQda);
     K.sacBackward(N, A, dist.ptr, eps.ptr, LOG_STD_MIN, LOG_STD_MAX, h, dQda, alpha / N, actor.outputGrad.ptr);
+    this.finiteLoss('actor', actorLoss);
     actor.backward(N, true);
     this.actorOptim.step();
     // Alg. 1 line 13: log α ← log α − λ·∂J/∂log α, ∂J/∂log α = −mean(log π(ã|s) + H̄)

@@ -49,7 +49,7 @@
  */
 import type { Backend } from '../kernels/index.js';
 import type { Tensor } from '../kernels/arena.js';
-import type { Adam } from '../nn/adam.js';
+import { Adam } from '../nn/adam.js';
 import { mse, negMeanQ } from '../nn/losses.js';
 import type { Network } from '../nn/network.js';
 import type { NetworkSpec } from '../nn/spec.js';
@@ -140,10 +140,10 @@ export class TD3 extends OffPolicyAgent<TD3Config, 'smoothing'> {
     const q2 = critic2.forward(N, s.ptr, a.ptr);
     const qMean = mean(N, q1.f32);
     const criticLoss = mse(N, q1.f32, y.f32, critic1.outputGrad.f32) + mse(N, q2.f32, y.f32, critic2.outputGrad.f32);
+    this.finiteLoss('critic', criticLoss);
     critic1.backward(N, true);
     critic2.backward(N, true);
-    this.critic1Optim.step();
-    this.critic2Optim.step();
+    Adam.stepAll([this.critic1Optim, this.critic2Optim]); // both or neither
     // Alg. 1 line 11: t counts critic updates (the Adam step counter)
     if (this.critic1Optim.steps % c.policyDelay !== 0) return this.updated(criticLoss, null, qMean);
     // Alg. 1 lines 12–13: ascend N⁻¹·Σ Q_θ1(s, π_φ(s)); backprop through Q_θ1 stops at dQda
@@ -153,6 +153,7 @@ export class TD3 extends OffPolicyAgent<TD3Config, 'smoothing'> {
     critic1.backward(N, false);
     const dQda = critic1.inputGrad[1]!;
     this.kernels.copy(N * this.actDim, dQda.ptr, actor.outputGrad.ptr);
+    this.finiteLoss('actor', actorLoss);
     actor.backward(N, true);
     this.actorOptim.step();
     // Alg. 1 lines 14–16: θ′ ← τθ + (1 − τ)θ′

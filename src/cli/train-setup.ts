@@ -130,6 +130,7 @@ export function resumeSetup(f: Flags): Setup {
   const agent = algo.load(bytes);
   const src = new RunDir(dirname(path));
   const info = src.readRunInfo();
+  if (info !== null) checkRunMatches(info, src.file(FILES.run), algoName, agent.env.id, [...Object.keys(algo.presets), 'custom']);
   const dir = new RunDir(f.str('out') ?? src.path);
   const history = metricsUpTo(src.readMetrics(), agent.loop.steps, agent.loop.episodes);
   if (resolve(dir.path) !== resolve(src.path) && dir.holdsRun()) {
@@ -146,4 +147,14 @@ export function resumeSetup(f: Flags): Setup {
     saveEvery: f.int('save-every') ?? info?.saveEvery ?? defaultSaveEvery(evalEvery),
     overrides: info?.overrides ?? {}, dir, history, timing: info?.timing ?? ZERO_TIMING, resumedFrom: path,
   };
+}
+
+/** A run.json beside the checkpoint must describe its run (one copied from another run would bring that run's target and settings). */
+function checkRunMatches(info: RunInfo, path: string, algo: string, env: string, presets: readonly string[]): void {
+  const wrong = (field: string, want: string, got: string): never => {
+    throw new Error(`${path}: ${field} must be ${want}, got ${JSON.stringify(got)}; it belongs to another run (move it away, and pass --steps or --episodes)`);
+  };
+  if (info.algo !== algo) wrong('algo', `the checkpoint's "${algo}"`, info.algo);
+  if (info.env !== env) wrong('env', `the checkpoint's "${env}"`, info.env);
+  if (!presets.includes(info.preset)) wrong('preset', `one of ${presets.join(', ')}`, info.preset);
 }

@@ -113,11 +113,31 @@ export class Adam {
    * parameters and moments stay as they were, and the error says what to do.
    */
   step(): void {
+    this.check();
+    this.apply();
+  }
+
+  /**
+   * Steps several optimisers as one: every gradient is checked before any is
+   * applied, so a refusal leaves all of them (e.g. TD3's two critics) as they were.
+   */
+  static stepAll(optims: readonly Adam[]): void {
+    for (const o of optims) o.check();
+    for (const o of optims) o.apply();
+  }
+
+  /** Throws step()'s refusal when the gradient block would poison the moments. */
+  private check(): void {
     const n = this.net;
     if (n.kernels.gradBounded(n.size, n.params.ptr, n.grads!.ptr, this.weightDecay, GRAD_BOUND) !== 1) {
       throw new RangeError(`${n.name}: a gradient is not finite or beyond ±2^63 at Adam step ${this.t + 1}, so the step was not applied ` +
         `(its square would overflow float32). The losses are too large: scale the rewards down, or lower ${this.field}`);
     }
+  }
+
+  /** The step itself, on a checked gradient. */
+  private apply(): void {
+    const n = this.net;
     this.t++;
     // The kernel runs with float32 β (wasm f32 parameters), so the powers use
     // the same float32 values (as Keras, whose β and β^t are float32 tensors).

@@ -161,6 +161,22 @@ describe('an update that would overflow (issue 14, item 2)', () => {
     });
   }
 
+  for (const [name, make, load] of [
+    ['TD3', (env: Env): Agent => new TD3(env, { seed: 3 }), (b: Uint8Array): Agent => TD3.load(b, new PointMass({}, 1e18))],
+    ['SAC', (env: Env): Agent => new SAC(env, { seed: 3 }), (b: Uint8Array): Agent => SAC.load(b, new PointMass({}, 1e18))],
+  ] as const) {
+    it(`${name}, rewards × 1e18: when one critic's gradient overflows, neither critic steps (critic 1 used to step before critic 2 refused)`, async () => {
+      const agent = make(new PointMass({ seed: 3 }, 1e18));
+      for (let round = 0; round < 3; round++) {
+        await expect(agent.learn(300)).rejects.toThrow(/critic[12]: a gradient is not finite or beyond ±2\^63 .* so the step was not applied/);
+        // Each critic took exactly one Adam step per completed update, none of the refused one.
+        for (const o of agent.parts.optims.filter((x) => x.block.startsWith('critic'))) expect(o.adam.steps, o.block).toBe(agent.loop.updates);
+        expect(trainingState(agent).every((x) => x.every(Number.isFinite))).toBe(true);
+        expect(load(agent.save()).weightsHash()).toBe(agent.weightsHash());
+      }
+    }, 60_000);
+  }
+
   for (const [name, make] of [
     ['DDPG', (env: Env) => new DDPG(env, { ...SMALL, seed: 1 })],
     ['TD3', (env: Env) => new TD3(env, { actorLayers: [8], criticLayers: [8], batchSize: 4, bufferSize: 64, seed: 1 })],

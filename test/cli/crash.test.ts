@@ -7,7 +7,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, start, tempDir, waitFor } from './helpers.js';
+import { cli, ensureBuilt, ROOT, start, tempDir, waitFor } from './helpers.js';
+
+const HOOK = join(ROOT, 'test', 'cli', 'kill-hook.mjs');
 
 // TD3 (0.4 ms per update): 1 500 steps in about a second; saves at 300, 600, … 1 200.
 const ARGS = ['--algo', 'td3', '--steps', '1500', '--seed', '3', '--eval-every', '500', '--eval-episodes', '1', '--save-every', '300', '--quiet'];
@@ -62,6 +64,29 @@ describe('periodic checkpoints', () => {
   }
 });
 
+// Kills at exact points of the atomic saves (kill-hook.mjs). fsync calls: 1 run.json data, 2 its directory;
+// then per save point (300, 600, …) 3/4 checkpoint data/directory, 5/6 run.json. renameSync: 1 run.json,
+// then per save point 2 checkpoint, 3 run.json. "before fsyncSync:7" is the checkpoint at 600 written to its
+// temporary file and not yet renamed; "after renameSync:4" is that checkpoint renamed, run.json still at 300.
+describe('SIGKILL inside an atomic save', () => {
+  for (const [at, when] of [['fsyncSync:7', 'before'], ['renameSync:4', 'before'], ['renameSync:4', 'after'], ['fsyncSync:12', 'after']] as const) {
+    it(`${when} ${at}: no torn file, the temporary file is cleaned, --resume ends at the straight run's weights`, async () => {
+      const dir = join(base, `hook-${at.replace(':', '-')}-${when}`);
+      const run = start(['train', ...ARGS, '--out', dir], ROOT, { args: ['--import', HOOK], env: { KILL_AT: at, KILL_WHEN: when } });
+      const killed = await run.done;
+      expect(killed.signal).toBe('SIGKILL');
+      const left = readdirSync(dir).filter((f) => f.includes('.tmp-'));
+      if (when === 'before') expect(left.length).toBe(1); // really killed mid-save
+      const resumed = await cli('train', '--resume', join(dir, 'checkpoint.ddpg'), '--quiet');
+      expect(resumed.code, resumed.stderr).toBe(0);
+      const s = read<Summary>(dir, 'summary.json');
+      expect(s.steps).toBe(1500);
+      expect(s.weightsHash).toBe(straight.weightsHash);
+      expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+    }, 120_000);
+  }
+});
+
 describe('the run directory and run.json', () => {
   it('refuses an --out that cannot be created, at once and naming it (Node 20 spun forever on /proc/…)', async () => {
     const t0 = Date.now();
@@ -93,6 +118,9 @@ describe('the run directory and run.json', () => {
     ['is not JSON', (): string => '{ "algo": ', /run\.json is not valid JSON/],
     ['has target.steps -5', (t: string): string => t.replace(/"target": \{[^}]*\}/, '"target": { "steps": -5 }'), /target must be \{ "steps": N \} or \{ "episodes": N \} with N ≥ 1, got \{"steps":-5\}/],
     ['has evalEpisodes 0', (t: string): string => t.replace(/"evalEpisodes": \d+/, '"evalEpisodes": 0'), /evalEpisodes must be an integer ≥ 1, got 0/],
+    ['names another algorithm', (t: string): string => t.replace('"algo": "td3"', '"algo": "sac"'), /run\.json: algo must be the checkpoint's "td3", got "sac"; it belongs to another run/],
+    ['names another env', (t: string): string => t.replace('"env": "Pendulum-v1"', '"env": "MountainCarContinuous-v0"'), /env must be the checkpoint's "Pendulum-v1", got "MountainCarContinuous-v0"/],
+    ['names an unknown preset', (t: string): string => t.replace(/"preset": "[^"]*"/, '"preset": "nope"'), /preset must be one of .*custom, got "nope"/],
   ] as const) {
     it(`--resume refuses a run.json that ${what}, naming the field (it used to fall back to 100 episodes)`, async () => {
       const dir = join(base, `bad-run-${what.replace(/\W+/g, '-')}`);

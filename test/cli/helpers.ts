@@ -65,9 +65,9 @@ export interface Running {
   readonly done: Promise<CliResult>;
 }
 
-/** Starts `node dist/cli/main.js ...args` (stdout/stderr are pipes: not a TTY). */
-export function start(args: readonly string[], cwd = ROOT): Running {
-  const child = spawn(process.execPath, [MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `node [node.args] dist/cli/main.js ...args` (stdout/stderr are pipes: not a TTY). */
+export function start(args: readonly string[], cwd = ROOT, node: { args?: readonly string[]; env?: Readonly<Record<string, string>> } = {}): Running {
+  const child = spawn(process.execPath, [...(node.args ?? []), MAIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...node.env } });
   let stdout = '', stderr = '';
   child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s; });
   child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s; });
