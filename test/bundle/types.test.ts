@@ -19,7 +19,7 @@ const posixRel = (base: string, p: string): string => relative(base, p).split(se
 
 /** The consumer: the package by name (its "exports" types), and the two workerd entries by path. */
 const consumer = (dist: string): string => `
-import { DDPG, TD3, SAC, createKernels, makeEnv, init, initSync, initFast, Policy, dmath, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
+import { DDPG, TD3, SAC, createKernels, makeEnv, init, initSync, initFast, Policy, dmath, stats, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
 import { Policy as InferencePolicy, init as initPolicy, initSync as initPolicySync, type WasmSource } from 'ddpg-wasm/policy';
 import * as edge from ${JSON.stringify(`${dist}/workerd.js`)};
 import * as edgePolicy from ${JSON.stringify(`${dist}/policy-workerd.js`)};
@@ -36,6 +36,7 @@ const out: Float32Array = policy.act([0, 1, 0]);
 const agents = [agent, new TD3(env), new SAC(env)];
 const buffer = new ReplayBuffer(10, 3, 1);
 const s: number = dmath.sin(1) + new Rng(1).float() + buffer.size;
+const summary: stats.Summary = stats.summarize([[stats.iqm([s, 1])]]);
 const config: DDPGConfig | undefined = undefined;
 const learn: LearnOptions = {};
 const src: WasmSource | undefined = undefined;
