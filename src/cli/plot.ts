@@ -12,26 +12,24 @@ import { type CommandSpec, parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { FILES, RunDir, type RunInfo } from './run-dir.js';
 import { type CurvePoint, overlaySvg, type OverlaySeries } from './svg.js';
+import { ret } from './train.js';
 
 /** Directories below each RUN_DIR searched for runs (a sweep's trials sit one or two levels down). */
 export const MAX_DEPTH = 4;
 
 export const PLOT: CommandSpec = {
   name: 'plot',
-  summary: 'Overlay runs and sweeps: mean evaluation curve per configuration with a 95 % bootstrap band, seeds faint; prints a ranked table.',
+  summary: 'Overlay runs by configuration: mean evaluation curve, 95 % CI band, seeds faint; print a ranked table.',
   usage: 'ddpg-wasm plot RUN_DIR… --out FILE.svg [--group-by FIELD]… [--threshold X]',
   positional: 'RUN_DIR',
   flags: [
     { name: 'out', type: 'string', value: 'FILE.svg', help: 'the picture to write (required)' },
-    { name: 'group-by', type: 'list', value: 'FIELD', help: 'group runs by these run.json or --set fields only, repeatable (default: all but the seed)' },
-    { name: 'threshold', type: 'string', value: 'X', help: 'also report the median steps until the evaluation return reaches X' },
+    { name: 'group-by', type: 'list', value: 'FIELD', help: 'group by these run.json or --set fields (repeatable)' },
+    { name: 'threshold', type: 'string', value: 'X', help: 'also report the median steps to an evaluation return ≥ X' },
   ],
   notes: [
-    `A RUN_DIR is a train run directory or any folder holding some (searched ${MAX_DEPTH} levels deep): every directory with a\n` +
-    'metrics.jsonl and run.json is a run. Runs are one configuration when their run.json agree in everything but the seed,\n' +
-    'the status and the timing (algo, env, preset, target, evalEvery, evalEpisodes, overrides, version; saveEvery changes no result).',
-    'Curves use the evaluation steps every seed of a configuration has; the band is the 95 % stratified bootstrap interval of the\n' +
-    'mean over seeds at each step (rliable, Agarwal et al. 2021). The table uses each seed\'s last evaluation.',
+    `Runs: directories with a metrics.jsonl, up to ${MAX_DEPTH} levels below each RUN_DIR. A configuration: run.json minus seed,\n` +
+    'status, timing, saveEvery. Curves: evaluation steps all its seeds have; the band is the mean\'s 95 % bootstrap CI.',
   ],
 };
 
@@ -120,8 +118,8 @@ function names(keys: readonly Record<string, unknown>[]): string[] {
   return keys.map((k) => shown.map((f) => (['algo', 'env', 'preset'].includes(f) ? show(k[f]) : `${f}=${show(k[f])}`)).join(' ') || 'all runs');
 }
 
-/** A return for people: one decimal for large values, four significant digits for small ones. */
-const num = (x: number): string => (!Number.isFinite(x) ? '∞' : Math.abs(x) >= 100 ? x.toFixed(1) : String(Number(x.toPrecision(4))));
+/** A return as train prints it; a threshold never reached as ∞. */
+const num = (x: number): string => (Number.isFinite(x) ? ret(x) : '∞');
 const ci = (i: { point: number; lo: number; hi: number }): string => `${num(i.point)} [${num(i.lo)}, ${num(i.hi)}]`;
 
 function table(results: readonly ConfigResult[], threshold: number | undefined): string {
