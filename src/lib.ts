@@ -3,6 +3,8 @@
 export * from './kernels/index.js';
 export * as dmath from './kernels/math.js';
 export { Rng, type RngState } from './rng.js';
+/** Mean, IQM and stratified bootstrap CIs over seeds, steps to a threshold, ranking (rliable's methods). */
+export * as stats from './stats.js';
 export * from './envs/index.js';
 export { ReplayBuffer, type ReplayBatch } from './rl/buffer.js';
 export {

@@ -26,6 +26,8 @@ export interface CommandSpec {
   /** The synopsis, e.g. 'ddpg-wasm eval --checkpoint FILE [options]'. */
   readonly usage: string;
   readonly flags: readonly FlagSpec[];
+  /** Placeholder of the positional arguments the command takes (e.g. 'RUN_DIR'); none when absent. */
+  readonly positional?: string;
   /** Paragraphs printed after the flag list by --help. */
   readonly notes?: readonly string[];
 }
@@ -45,7 +47,11 @@ export const COMMON_FLAGS: readonly FlagSpec[] = [
 ];
 
 export class Flags {
-  constructor(private readonly values: ReadonlyMap<string, string | number | boolean | string[]>, private readonly command: string) {}
+  constructor(
+    private readonly values: ReadonlyMap<string, string | number | boolean | string[]>, private readonly command: string,
+    /** The positional arguments, in order (only for a spec with `positional`). */
+    readonly args: readonly string[] = [],
+  ) {}
 
   has(name: string): boolean {
     return this.values.has(name);
@@ -90,10 +96,15 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Flags {
   const flags = [...spec.flags, ...COMMON_FLAGS];
   const names = flags.map((f) => `--${f.name}`);
   const values = new Map<string, string | number | boolean | string[]>();
+  const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '-h') {
       values.set('help', true);
+      continue;
+    }
+    if (spec.positional !== undefined && !arg.startsWith('-')) {
+      args.push(arg);
       continue;
     }
     if (!arg.startsWith('--') || arg === '--') {
@@ -130,7 +141,7 @@ export function parseArgs(spec: CommandSpec, argv: readonly string[]): Flags {
       values.set(name, flag.type === 'int' ? parseInt10(flag, raw, spec.name) : raw);
     }
   }
-  return new Flags(values, spec.name);
+  return new Flags(values, spec.name, args);
 }
 
 /** The full --help text of a command. */

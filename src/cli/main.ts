@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `ddpg-wasm` command (package.json "bin"): train, eval, bench.
+ * The `ddpg-wasm` command (package.json "bin"): train, eval, bench, plot.
  * Exit codes: 0 success; 1 runtime failure (one line, the stack with
  * --verbose); 2 bad command line (the offending flag, the nearest valid one and
  * the usage); 130 / 143 training interrupted by SIGINT / SIGTERM after every
@@ -12,6 +12,7 @@ import { type CommandSpec, UsageError } from './args.js';
 import { BENCH, benchCommand } from './bench.js';
 import { EVAL, evalCommand } from './eval.js';
 import { type CliIO, processIO } from './io.js';
+import { PLOT, plotCommand } from './plot.js';
 import { didYouMean } from './suggest.js';
 import { TRAIN, trainCommand } from './train.js';
 
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   train: { spec: TRAIN, run: trainCommand },
   eval: { spec: EVAL, run: evalCommand },
   bench: { spec: BENCH, run: benchCommand },
+  plot: { spec: PLOT, run: plotCommand },
 };
 const NAMES = Object.keys(COMMANDS);
 
@@ -45,6 +47,7 @@ function topHelp(): string {
     '  ddpg-wasm train --resume runs/Pendulum-v1-ddpg-s0-20250101-120000/checkpoint.ddpg',
     '  ddpg-wasm eval --checkpoint runs/…/policy.ddpg --episodes 20',
     '  ddpg-wasm bench --json',
+    '  ddpg-wasm plot runs/ --out runs.svg              # every run below runs/, by configuration, with 95 % CIs',
   ].join('\n');
 }
 

@@ -1,8 +1,9 @@
 /**
  * A small SVG writer for the learning curve (curve.svg in the run directory):
  * training return per episode, its moving average, evaluation means with ±std
- * error bars, labelled axes with "nice" ticks, a title and a legend. Plain
- * strings, no dependencies; the output renders the same in browsers and rsvg.
+ * error bars, labelled axes with "nice" ticks, a title and a legend; and for
+ * `ddpg-wasm plot`'s overlay of runs (overlaySvg), in the same frame and style.
+ * Plain strings, no dependencies; the output renders the same in browsers and rsvg.
  */
 
 export interface CurvePoint {
@@ -82,11 +83,14 @@ export const escapeXml = (s: string): string =>
 
 const r1 = (x: number): string => (Math.round(x * 10) / 10).toString();
 
-// Layout, in SVG user units (px): the plot area sits inside these margins.
+// Layout, in SVG user units (px): the plot area sits inside these margins (the
+// top one grows by LEGEND_ROW per extra legend row, and the picture with it).
 const W = 800, H = 480;
 const M = { left: 84, right: 28, top: 84, bottom: 64 };
+const LEGEND_ROW = 20;
 // Matplotlib's default "tab10" colours, so the picture reads like the usual RL plots.
 const C = { episode: '#9ecae1', average: '#1f77b4', eval: '#d62728', grid: '#e5e5e5', axis: '#333333', text: '#222222' };
+const TAB10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 const FONT = 'font-family="system-ui, -apple-system, Segoe UI, Helvetica, Arial, sans-serif"';
 /** Above this many episodes the per-episode dots are dropped (they would blur into a band). */
 const MAX_DOTS = 250;
@@ -96,23 +100,35 @@ interface Scale { readonly x: (v: number) => number; readonly y: (v: number) => 
 /** Data range plus a margin on both sides, so no point sits on the frame (matplotlib's axes.margins). */
 const MARGIN = 0.04;
 
-function scales(d: CurveData): Scale {
-  const xs = [...d.episodes.map((p) => p.step), ...d.evals.map((p) => p.step)];
-  const ys = [...d.episodes.map((p) => p.value), ...d.evals.flatMap((p) => [p.mean - p.std, p.mean + p.std])];
-  const xMax = Math.max(...xs, 1), yLo = ys.length > 0 ? Math.min(...ys) : 0, yHi = ys.length > 0 ? Math.max(...ys) : 1;
+/** A legend entry: its mark (drawn around (0, 0), 22 px wide) and its label. */
+type LegendItem = readonly [mark: string, label: string];
+
+/** What every chart has: title, axis labels, legend; the plot area's data range. */
+interface Frame {
+  readonly title: string;
+  readonly subtitle?: string;
+  readonly xLabel?: string;
+  readonly yLabel?: string;
+  readonly legend: readonly LegendItem[];
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+}
+
+function scales(f: Frame, top: number): Scale {
+  const xMax = Math.max(...f.xs, 1), yLo = f.ys.length > 0 ? Math.min(...f.ys) : 0, yHi = f.ys.length > 0 ? Math.max(...f.ys) : 1;
   const yPad = (yHi - yLo) * MARGIN;
   const xt = niceTicks(0, xMax * (1 + MARGIN / 2), 6);
   const yt = niceTicks(yLo - yPad, yHi + yPad, 6);
-  const pw = W - M.left - M.right, ph = H - M.top - M.bottom;
+  const pw = W - M.left - M.right, ph = H - top - M.bottom;
   return {
     xt, yt,
     x: (v) => M.left + ((v - xt.lo) / (xt.hi - xt.lo)) * pw,
-    y: (v) => M.top + ph - ((v - yt.lo) / (yt.hi - yt.lo)) * ph,
+    y: (v) => top + ph - ((v - yt.lo) / (yt.hi - yt.lo)) * ph,
   };
 }
 
-function axes(s: Scale, d: CurveData): string[] {
-  const x0 = M.left, x1 = W - M.right, y0 = H - M.bottom, y1 = M.top;
+function axes(s: Scale, f: Frame, h: number, top: number): string[] {
+  const x0 = M.left, x1 = W - M.right, y0 = h - M.bottom, y1 = top;
   const out: string[] = [];
   for (const v of s.yt.values) {
     const y = r1(s.y(v));
@@ -126,16 +142,50 @@ function axes(s: Scale, d: CurveData): string[] {
     out.push(`<text x="${x}" y="${y0 + 20}" text-anchor="middle" font-size="12">${formatTick(v, s.xt.step)}</text>`);
   }
   out.push(`<path d="M${x0} ${y1}V${y0}H${x1}" fill="none" stroke="${C.axis}"/>`);
-  const xl = escapeXml(d.xLabel ?? 'environment steps'), yl = escapeXml(d.yLabel ?? 'episode return');
-  out.push(`<text x="${(x0 + x1) / 2}" y="${H - 18}" text-anchor="middle" font-size="13">${xl}</text>`);
+  const xl = escapeXml(f.xLabel ?? 'environment steps'), yl = escapeXml(f.yLabel ?? 'episode return');
+  out.push(`<text x="${(x0 + x1) / 2}" y="${h - 18}" text-anchor="middle" font-size="13">${xl}</text>`);
   const cy = (y0 + y1) / 2;
   out.push(`<text transform="translate(22 ${cy}) rotate(-90)" text-anchor="middle" font-size="13">${yl}</text>`);
   return out;
 }
 
+/** Legend entries left to right above the plot, wrapping to more rows (≈ 6 px per character at 12 px). */
+function legend(items: readonly LegendItem[]): { rows: number; svg: string[] } {
+  let x = M.left, row = 0;
+  const svg = items.map(([mark, label]) => {
+    const w = 30 + label.length * 6;
+    if (x > M.left && x + w > W - M.right) [x, row] = [M.left, row + 1];
+    const g = `<g transform="translate(${x} ${M.top - 18 + row * LEGEND_ROW})">${mark}<text x="30" y="0" dominant-baseline="middle" font-size="12">${escapeXml(label)}</text></g>`;
+    x += w + 28;
+    return g;
+  });
+  return { rows: row + 1, svg };
+}
+
+/** A standalone SVG document: frame, axes, legend, and what `body` draws on the scales. */
+function chart(f: Frame, body: (s: Scale) => string[]): string {
+  const lg = legend(f.legend);
+  const extra = (lg.rows - 1) * LEGEND_ROW, top = M.top + extra, h = H + extra;
+  const s = scales(f, top);
+  const title = `<text x="${M.left}" y="30" font-size="18" font-weight="600">${escapeXml(f.title)}</text>`;
+  const sub = f.subtitle ? `<text x="${W - M.right}" y="30" text-anchor="end" font-size="12" fill="#666666">${escapeXml(f.subtitle)}</text>` : '';
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${h}" viewBox="0 0 ${W} ${h}" ${FONT} fill="${C.text}">`,
+    `<rect width="${W}" height="${h}" fill="#ffffff"/>`,
+    title, sub,
+    ...axes(s, f, h, top),
+    ...body(s),
+    ...lg.svg,
+    '</svg>',
+  ].filter((l) => l !== '').join('\n') + '\n';
+}
+
+/** "x,y x,y …" of points on the scales. */
+const points = (s: Scale, ps: readonly CurvePoint[]): string => ps.map((p) => `${r1(s.x(p.step))},${r1(s.y(p.value))}`).join(' ');
+
 function series(s: Scale, d: CurveData): string[] {
   const out: string[] = [];
-  const pts = (ps: readonly CurvePoint[]): string => ps.map((p) => `${r1(s.x(p.step))},${r1(s.y(p.value))}`).join(' ');
+  const pts = (ps: readonly CurvePoint[]): string => points(s, ps);
   if (d.episodes.length > 0) {
     out.push(`<polyline points="${pts(d.episodes)}" fill="none" stroke="${C.episode}" stroke-width="1.2" stroke-linejoin="round"/>`);
     if (d.episodes.length <= MAX_DOTS) {
@@ -152,39 +202,69 @@ function series(s: Scale, d: CurveData): string[] {
       `<circle cx="${x}" cy="${r1(s.y(e.mean))}" r="4" fill="${C.eval}" stroke="#ffffff" stroke-width="1"/>`;
   });
   if (bars.length > 0) out.push(`<g>${bars.join('')}</g>`);
-  if (d.episodes.length === 0 && d.evals.length === 0) {
-    out.push(`<text x="${(M.left + W - M.right) / 2}" y="${(M.top + H - M.bottom) / 2}" text-anchor="middle" font-size="14" fill="#888888">no finished episodes yet</text>`);
-  }
+  if (d.episodes.length === 0 && d.evals.length === 0) out.push(noData(s, 'no finished episodes yet'));
   return out;
 }
 
-function legend(d: CurveData): string[] {
-  const items: [string, string][] = [
-    [`<line x1="0" y1="0" x2="22" y2="0" stroke="${C.episode}" stroke-width="1.2"/><circle cx="11" cy="0" r="2.2" fill="${C.episode}"/>`, 'training return per episode'],
-    [`<line x1="0" y1="0" x2="22" y2="0" stroke="${C.average}" stroke-width="2.5"/>`, `${d.window}-episode moving average`],
-    [`<path d="M11 -6V6M6 -6H16M6 6H16" stroke="${C.eval}" stroke-width="1.5"/><circle cx="11" cy="0" r="4" fill="${C.eval}" stroke="#ffffff"/>`, 'evaluation mean ± std'],
-  ];
-  // Approximate text widths (≈ 6 px per character at 12 px) to space the entries.
-  let x = M.left;
-  return items.map(([mark, label]) => {
-    const g = `<g transform="translate(${x} ${M.top - 18})">${mark}<text x="30" y="0" dominant-baseline="middle" font-size="12">${escapeXml(label)}</text></g>`;
-    x += 30 + label.length * 6 + 28;
-    return g;
-  });
-}
+const noData = (s: Scale, text: string): string =>
+  `<text x="${(M.left + W - M.right) / 2}" y="${r1((s.y(s.yt.lo) + s.y(s.yt.hi)) / 2)}" text-anchor="middle" font-size="14" fill="#888888">${text}</text>`;
 
 /** The learning-curve picture as a standalone SVG document. */
 export function learningCurveSvg(d: CurveData): string {
-  const s = scales(d);
-  const title = `<text x="${M.left}" y="30" font-size="18" font-weight="600">${escapeXml(d.title)}</text>`;
-  const sub = d.subtitle ? `<text x="${W - M.right}" y="30" text-anchor="end" font-size="12" fill="#666666">${escapeXml(d.subtitle)}</text>` : '';
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" ${FONT} fill="${C.text}">`,
-    `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    title, sub,
-    ...axes(s, d),
-    ...series(s, d),
-    ...legend(d),
-    '</svg>',
-  ].filter((l) => l !== '').join('\n') + '\n';
+  return chart({
+    ...d,
+    xs: [...d.episodes.map((p) => p.step), ...d.evals.map((p) => p.step)],
+    ys: [...d.episodes.map((p) => p.value), ...d.evals.flatMap((p) => [p.mean - p.std, p.mean + p.std])],
+    legend: [
+      [`<line x1="0" y1="0" x2="22" y2="0" stroke="${C.episode}" stroke-width="1.2"/><circle cx="11" cy="0" r="2.2" fill="${C.episode}"/>`, 'training return per episode'],
+      [`<line x1="0" y1="0" x2="22" y2="0" stroke="${C.average}" stroke-width="2.5"/>`, `${d.window}-episode moving average`],
+      [`<path d="M11 -6V6M6 -6H16M6 6H16" stroke="${C.eval}" stroke-width="1.5"/><circle cx="11" cy="0" r="4" fill="${C.eval}" stroke="#ffffff"/>`, 'evaluation mean ± std'],
+    ],
+  }, (s) => series(s, d));
+}
+
+/** One configuration of an overlay: its seeds' curves and the mean with its confidence band. */
+export interface OverlaySeries {
+  readonly label: string;
+  readonly seeds: readonly (readonly CurvePoint[])[];
+  /** The mean over seeds and its interval at each step. */
+  readonly band: readonly { readonly step: number; readonly mean: number; readonly lo: number; readonly hi: number }[];
+}
+
+export interface OverlayData {
+  readonly title: string;
+  readonly subtitle?: string;
+  readonly yLabel?: string;
+  readonly series: readonly OverlaySeries[];
+}
+
+/**
+ * Runs overlaid (`ddpg-wasm plot`): per configuration, in tab10 order, each
+ * seed as a faint line (class "seed"), the interval as a translucent band
+ * (class "band") and the mean as a line with dots (class "mean").
+ */
+export function overlaySvg(d: OverlayData): string {
+  const colour = (i: number): string => TAB10[i % TAB10.length]!;
+  const all = d.series.flatMap((c) => [...c.seeds.flat(), ...c.band.flatMap((b) => [{ step: b.step, value: b.lo }, { step: b.step, value: b.hi }])]);
+  return chart({
+    ...d,
+    xs: all.map((p) => p.step),
+    ys: all.map((p) => p.value),
+    legend: d.series.map((c, i) => [
+      `<rect x="0" y="-6" width="22" height="12" fill="${colour(i)}" fill-opacity="0.2"/><line x1="0" y1="0" x2="22" y2="0" stroke="${colour(i)}" stroke-width="2.5"/>`,
+      `${c.label} (${c.seeds.length} seed${c.seeds.length === 1 ? '' : 's'})`,
+    ]),
+  }, (s) => {
+    const out = d.series.flatMap((c, i) => {
+      const k = colour(i), mean = c.band.map((b) => ({ step: b.step, value: b.mean }));
+      const edge = [...c.band.map((b) => ({ step: b.step, value: b.hi })), ...c.band.map((b) => ({ step: b.step, value: b.lo })).reverse()];
+      return [
+        ...c.seeds.map((p) => `<polyline class="seed" points="${points(s, p)}" fill="none" stroke="${k}" stroke-opacity="0.3" stroke-width="1"/>`),
+        `<polygon class="band" points="${points(s, edge)}" fill="${k}" fill-opacity="0.2" stroke="none"/>`,
+        `<polyline class="mean" points="${points(s, mean)}" fill="none" stroke="${k}" stroke-width="2.5" stroke-linejoin="round"/>`,
+        `<g fill="${k}">${mean.map((p) => `<circle cx="${r1(s.x(p.step))}" cy="${r1(s.y(p.value))}" r="3"/>`).join('')}</g>`,
+      ];
+    });
+    return all.length > 0 ? out : [noData(s, 'no evaluations')];
+  });
 }

@@ -48,7 +48,7 @@ export const TRAIN: CommandSpec = {
 };
 
 /** A return for people: one decimal for large values, four significant digits for small ones (no "-0.0"). */
-const ret = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : String(Number(x.toPrecision(4))));
+export const ret = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(1) : String(Number(x.toPrecision(4))));
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 const addTiming = (a: Timing, b: Timing): Timing => ({

@@ -5,7 +5,7 @@
  * test/cross/e2e/types-ts7.test.ts (TypeScript 7).
  */
 export const consumer = (dist: string): string => `
-import { DDPG, TD3, SAC, createKernels, makeEnv, init, initSync, initFast, Policy, dmath, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
+import { DDPG, TD3, SAC, createKernels, makeEnv, init, initSync, initFast, Policy, dmath, stats, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
 import { Policy as InferencePolicy, init as initPolicy, initSync as initPolicySync, type WasmSource } from 'ddpg-wasm/policy';
 import * as edge from ${JSON.stringify(`${dist}/workerd.js`)};
 import * as edgePolicy from ${JSON.stringify(`${dist}/policy-workerd.js`)};
@@ -22,6 +22,7 @@ const out: Float32Array = policy.act([0, 1, 0]);
 const agents = [agent, new TD3(env), new SAC(env)];
 const buffer = new ReplayBuffer(10, 3, 1);
 const s: number = dmath.sin(1) + new Rng(1).float() + buffer.size;
+const summary: stats.Summary = stats.summarize([[stats.iqm([s, 1])]]);
 const config: DDPGConfig | undefined = undefined;
 const learn: LearnOptions = {};
 const src: WasmSource | undefined = undefined;
@@ -33,6 +34,6 @@ const edgeAgent: InstanceType<typeof edge.DDPG> = new edge.DDPG(edge.makeEnv('Pe
 new DDPG();
 const memoryBytes: number = createKernels().memory.buffer.byteLength;
 await init(new Uint8Array(0));
-export { fast, action, out, agents, s, config, learn, src, version, inits, syncs, edgeAgent, memoryBytes };
+export { fast, action, out, agents, s, summary, config, learn, src, version, inits, syncs, edgeAgent, memoryBytes };
 `;
 
