@@ -22,7 +22,7 @@ const ROOT = dirname(fileURLToPath(import.meta.url));
 export const LAYERS = [
   { kernels: ['src/kernels/'] },
   // rng.ts uses the deterministic log of kernels/math.ts; version.ts and show.ts import nothing.
-  { base: ['src/rng.ts', 'src/version.ts', 'src/show.ts'] },
+  { base: ['src/rng.ts', 'src/version.ts', 'src/show.ts', 'src/stats.ts'] },
   { nn: ['src/nn/'] },
   { rl: ['src/rl/'], envs: ['src/envs/'] },
   { agents: ['src/agents/'] },

@@ -6,6 +6,9 @@
  * the usage); 130 / 143 training interrupted by SIGINT / SIGTERM after every
  * file was written.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { initSync } from '../index.js';
 import { VERSION } from '../version.js';
 import { type CommandSpec, UsageError } from './args.js';
@@ -13,7 +16,12 @@ import { BENCH, benchCommand } from './bench.js';
 import { EVAL, evalCommand } from './eval.js';
 import { type CliIO, processIO } from './io.js';
 import { didYouMean } from './suggest.js';
+import { SWEEP, sweepCommand } from './sweep.js';
 import { TRAIN, trainCommand } from './train.js';
+
+export { runSweep, runTrial, sweepTable } from './sweep.js';
+export type { ConfigResult, SweepOptions, SweepProgress, SweepResult, TrialRecord } from './sweep.js';
+export { configurations, parseSpec, readSpec, trials } from './sweep-spec.js';
 
 interface Command {
   readonly spec: CommandSpec;
@@ -24,6 +32,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   train: { spec: TRAIN, run: trainCommand },
   eval: { spec: EVAL, run: evalCommand },
   bench: { spec: BENCH, run: benchCommand },
+  sweep: { spec: SWEEP, run: sweepCommand },
 };
 const NAMES = Object.keys(COMMANDS);
 
@@ -45,6 +54,7 @@ function topHelp(): string {
     '  ddpg-wasm train --resume runs/Pendulum-v1-ddpg-s0-20250101-120000/checkpoint.ddpg',
     '  ddpg-wasm eval --checkpoint runs/…/policy.ddpg --episodes 20',
     '  ddpg-wasm bench --json',
+    '  ddpg-wasm sweep examples/sweeps/keras-rates.json --workers 2',
   ].join('\n');
 }
 
@@ -100,8 +110,20 @@ function report(err: unknown, argv: readonly string[]): number {
   return 1;
 }
 
-const argv = process.argv.slice(2);
-main(argv, processIO()).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { process.exitCode = report(err, argv); },
-);
+/** True when this file is the program node runs (not a worker thread, not an import of "ddpg-wasm/sweep"). */
+function isProgram(): boolean {
+  if (!isMainThread || process.argv[1] === undefined) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
+  const argv = process.argv.slice(2);
+  main(argv, processIO()).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => { process.exitCode = report(err, argv); },
+  );
+}
