@@ -24,6 +24,7 @@ const SUITES: ReadonlyArray<readonly [string, Loader]> = [
   ['memory', () => import('./memory.bench.js')],
   ['td3sac', () => import('./td3sac.bench.js')],
   ['fast', () => import('./fast.bench.js')],
+  ['sweep', () => import('./sweep.bench.js')],
 ];
 
 function machine(): string {

@@ -6,6 +6,9 @@
  * the usage); 130 / 143 training interrupted by SIGINT / SIGTERM after every
  * file was written.
  */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import { initSync } from '../index.js';
 import { VERSION } from '../version.js';
 import { type CommandSpec, UsageError } from './args.js';
@@ -14,6 +17,7 @@ import { EVAL, evalCommand } from './eval.js';
 import { type CliIO, processIO } from './io.js';
 import { PLOT, plotCommand } from './plot.js';
 import { didYouMean } from './suggest.js';
+import { SWEEP, sweepCommand } from './sweep.js';
 import { TRAIN, trainCommand } from './train.js';
 
 interface Command {
@@ -26,6 +30,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   eval: { spec: EVAL, run: evalCommand },
   bench: { spec: BENCH, run: benchCommand },
   plot: { spec: PLOT, run: plotCommand },
+  sweep: { spec: SWEEP, run: sweepCommand },
 };
 const NAMES = Object.keys(COMMANDS);
 
@@ -48,6 +53,7 @@ function topHelp(): string {
     '  ddpg-wasm eval --checkpoint runs/…/policy.ddpg --episodes 20',
     '  ddpg-wasm bench --json',
     '  ddpg-wasm plot runs/ --out runs.svg              # every run below runs/, by configuration, with 95 % CIs',
+    '  ddpg-wasm sweep spec.json --workers 2',
   ].join('\n');
 }
 
@@ -103,8 +109,20 @@ function report(err: unknown, argv: readonly string[]): number {
   return 1;
 }
 
-const argv = process.argv.slice(2);
-main(argv, processIO()).then(
-  (code) => { process.exitCode = code; },
-  (err: unknown) => { process.exitCode = report(err, argv); },
-);
+/** True when this file is the program node runs (not a sweep's worker thread, not an import). */
+function isProgram(): boolean {
+  if (!isMainThread || process.argv[1] === undefined) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
+  const argv = process.argv.slice(2);
+  main(argv, processIO()).then(
+    (code) => { process.exitCode = code; },
+    (err: unknown) => { process.exitCode = report(err, argv); },
+  );
+}

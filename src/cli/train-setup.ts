@@ -67,19 +67,48 @@ export function trainChoice(f: Flags): TrainChoice {
   const preset = f.str('preset') ?? presets[0]!;
   if (!presets.includes(preset)) throw new UsageError(`unknown --preset ${JSON.stringify(preset)}; ${algoName} has ${presets.join(', ')}${didYouMean(preset, presets)}`, 'train');
   const overrides = parseSets(f.list('set'), algo, preset, 'train');
-  const seed = f.int('seed') ?? (overrides.seed as number | undefined) ?? 0;
+  return checkedChoice(algoName, env, preset, overrides, f.int('seed') ?? (overrides.seed as number | undefined) ?? 0, 'train');
+}
+
+/** A choice of names already checked (a known algorithm, env and preset): validates the agent options (throws UsageError). */
+export function checkedChoice(algoName: string, env: string, preset: string, overrides: Record<string, unknown>, seed: number, command: string): TrainChoice {
+  const algo = ALGORITHMS[algoName]!;
   const options = { ...overrides, preset, seed };
   try {
     algo.validate(options);
   } catch (e) {
-    throw new UsageError(`invalid configuration: ${(e as Error).message}`, 'train');
+    throw new UsageError(`invalid configuration: ${(e as Error).message}`, command);
   }
   return { algoName, algo, env, preset, overrides, seed, options };
 }
 
+/** How long a run trains, how it evaluates and how often it saves. */
+export interface RunSettings {
+  readonly target: Target;
+  readonly evalEvery: number;
+  readonly evalEpisodes: number;
+  readonly saveEvery: number;
+}
+
+/** The run settings the flags give, on top of `base` (the defaults, or a config file's). */
+export function runSettings(f: Flags, base: Partial<RunSettings> = {}): RunSettings {
+  const evalEvery = f.int('eval-every') ?? base.evalEvery ?? DEFAULT_EVAL_EVERY;
+  return {
+    target: targetFrom(f) ?? base.target ?? { episodes: DEFAULT_EPISODES }, evalEvery,
+    evalEpisodes: f.int('eval-episodes') ?? base.evalEpisodes ?? DEFAULT_EVAL_EPISODES,
+    saveEvery: f.int('save-every') ?? base.saveEvery ?? defaultSaveEvery(evalEvery),
+  };
+}
+
 export function freshSetup(f: Flags): Setup {
-  const { algoName, algo, env, preset, overrides, seed, options } = trainChoice(f);
-  const dir = new RunDir(f.str('out') ?? defaultRunPath(env, algoName, seed));
+  const choice = trainChoice(f);
+  return freshSetupAt(choice, f.str('out') ?? defaultRunPath(choice.env, choice.algoName, choice.seed), runSettings(f));
+}
+
+/** A new run of `choice` in the directory `out` (which must not hold a run yet). */
+export function freshSetupAt(choice: TrainChoice, out: string, settings: RunSettings): Setup {
+  const { algoName, algo, env, preset, overrides, options } = choice;
+  const dir = new RunDir(out);
   if (dir.holdsRun()) {
     const checkpoint = dir.file(FILES.checkpoint);
     throw new Error(existsSync(checkpoint)
@@ -88,12 +117,7 @@ export function freshSetup(f: Flags): Setup {
   }
   dir.create(); // before any work: a directory that cannot be made fails now
   const agent = algo.create(makeEnv(env), options);
-  const evalEvery = f.int('eval-every') ?? DEFAULT_EVAL_EVERY;
-  return {
-    agent, algo: algoName, env, preset, target: targetFrom(f) ?? { episodes: DEFAULT_EPISODES },
-    evalEvery, evalEpisodes: f.int('eval-episodes') ?? DEFAULT_EVAL_EPISODES, saveEvery: f.int('save-every') ?? defaultSaveEvery(evalEvery),
-    overrides, dir, history: [], timing: ZERO_TIMING, resumedFrom: null,
-  };
+  return { agent, algo: algoName, env, preset, ...settings, overrides, dir, history: [], timing: ZERO_TIMING, resumedFrom: null };
 }
 
 function targetFrom(f: Flags): Target | undefined {
@@ -118,10 +142,14 @@ export function checkpointHeader(bytes: Uint8Array): { algo: string; kind: strin
 }
 
 export function resumeSetup(f: Flags): Setup {
-  for (const name of ['env', 'algo', 'preset', 'seed', 'set']) {
+  for (const name of ['env', 'algo', 'preset', 'seed', 'set', 'config']) {
     if (f.has(name)) throw new UsageError(`--${name} cannot be combined with --resume (the checkpoint fixes it)`, 'train');
   }
-  const path = f.str('resume')!;
+  return resumeSetupAt(f.str('resume')!, f.str('out'), (info) => runSettings(f, info ?? {}));
+}
+
+/** The run of the full checkpoint `path`, continued in `out` (default: its own directory) with `settings` (given its run.json). */
+export function resumeSetupAt(path: string, out: string | undefined, settings: (info: RunInfo | null) => RunSettings): Setup {
   const bytes = readFileOrFail(path, 'checkpoint');
   const { algo: algoName, kind } = checkpointHeader(bytes);
   if (kind !== 'full') throw new Error(`${path} is a ${kind}-only file; --resume needs the full checkpoint (${FILES.checkpoint})`);
@@ -131,20 +159,17 @@ export function resumeSetup(f: Flags): Setup {
   const src = new RunDir(dirname(path));
   const info = src.readRunInfo();
   if (info !== null) checkRunMatches(info, src.file(FILES.run), algoName, agent.env.id, [...Object.keys(algo.presets), 'custom']);
-  const dir = new RunDir(f.str('out') ?? src.path);
+  const dir = new RunDir(out ?? src.path);
   const history = metricsUpTo(src.readMetrics(), agent.loop.steps, agent.loop.episodes);
   if (resolve(dir.path) !== resolve(src.path) && dir.holdsRun()) {
     throw new Error(`${dir.path} already holds a run; choose another --out`);
   }
   dir.create();
   dir.writeMetrics(history);
-  const evalEvery = f.int('eval-every') ?? info?.evalEvery ?? DEFAULT_EVAL_EVERY;
   return {
     agent, algo: algoName, env: agent.env.id,
     preset: info?.preset ?? presetOf(algo, agent.config),
-    target: targetFrom(f) ?? info?.target ?? { episodes: DEFAULT_EPISODES },
-    evalEvery, evalEpisodes: f.int('eval-episodes') ?? info?.evalEpisodes ?? DEFAULT_EVAL_EPISODES,
-    saveEvery: f.int('save-every') ?? info?.saveEvery ?? defaultSaveEvery(evalEvery),
+    ...settings(info),
     overrides: info?.overrides ?? {}, dir, history, timing: info?.timing ?? ZERO_TIMING, resumedFrom: path,
   };
 }

@@ -14,6 +14,7 @@ import { Progress, type ProgressMode, formatDuration } from './progress.js';
 import { type EvalLine, FILES, type RunInfo, type Summary, type Timing } from './run-dir.js';
 import { AVG_WINDOW, mean, Session } from './session.js';
 import { learningCurveSvg } from './svg.js';
+import { configSetup } from './sweep-spec.js';
 import { DEFAULT_EPISODES, DEFAULT_EVAL_EPISODES, DEFAULT_EVAL_EVERY, freshSetup, resumeSetup, type Setup } from './train-setup.js';
 
 export const TRAIN: CommandSpec = {
@@ -32,6 +33,7 @@ export const TRAIN: CommandSpec = {
     { name: 'eval-episodes', type: 'int', min: 1, value: 'N', help: `episodes per evaluation (default ${DEFAULT_EVAL_EPISODES})` },
     { name: 'save-every', type: 'int', value: 'N', help: 'write checkpoint.ddpg every N steps, 0 = only at the end (default: at every evaluation, else every 2000)' },
     { name: 'resume', type: 'string', value: 'FILE', help: 'continue the run of a full checkpoint bit-identically, up to --steps/--episodes (default: its original target)' },
+    { name: 'config', type: 'string', value: 'FILE', help: 'a sweep spec (JSON) of one configuration: algo, env, preset, overrides, steps, evalEvery, …; flags override it' },
     { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64]' },
     { name: 'json', type: 'boolean', help: 'print summary.json on stdout (human output goes to stderr)' },
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the final summary' },
@@ -136,20 +138,37 @@ function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null): str
 
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143 }; // 128 + signal number
 
-export async function trainCommand(argv: readonly string[], io: CliIO): Promise<number> {
-  const f = parseArgs(TRAIN, argv);
-  if (f.bool('help')) return io.help(TRAIN);
-  f.exclusive('steps', 'episodes');
-  const setup = f.has('resume') ? resumeSetup(f) : freshSetup(f);
-  const human = f.bool('json') ? io.stderr : io.stdout;
-  const mode: ProgressMode = f.bool('quiet') ? 'off' : human.isTTY ? 'bar' : 'lines';
-  const progress = new Progress(human, mode);
-  const session: Session = new Session(setup, progress, f.bool('verbose'), () => {
+/** A session of `setup` whose periodic saves write the checkpoint and the run.json to resume it with. */
+export function trainSession(setup: Setup, progress: Progress, verbose: boolean): Session {
+  const session: Session = new Session(setup, progress, verbose, () => {
     // A periodic checkpoint and the run.json to resume it with (timing up to this point).
     setup.dir.writeAtomic(FILES.checkpoint, setup.agent.save());
     setup.dir.writeJson(FILES.run, runInfo(setup, 'running', addTiming(setup.timing, session.sessionTiming())));
   });
+  return session;
+}
+
+/**
+ * Trains `setup` to its target (or until `session.stop` aborts) and writes the
+ * run directory; `trained` runs when training ends, before the final files.
+ * One run of `train`, and one trial of `sweep`.
+ */
+export async function trainRun(setup: Setup, session: Session, trained?: () => void): Promise<Summary> {
   setup.dir.writeJson(FILES.run, runInfo(setup, 'running', setup.timing));
+  await session.run();
+  trained?.();
+  return writeOutputs(setup, session);
+}
+
+export async function trainCommand(argv: readonly string[], io: CliIO): Promise<number> {
+  const f = parseArgs(TRAIN, argv);
+  if (f.bool('help')) return io.help(TRAIN);
+  f.exclusive('steps', 'episodes');
+  const setup = f.has('resume') ? resumeSetup(f) : f.has('config') ? configSetup(f) : freshSetup(f);
+  const human = f.bool('json') ? io.stderr : io.stdout;
+  const mode: ProgressMode = f.bool('quiet') ? 'off' : human.isTTY ? 'bar' : 'lines';
+  const progress = new Progress(human, mode);
+  const session = trainSession(setup, progress, f.bool('verbose'));
   progress.message(startLine(setup));
   if (f.bool('verbose')) progress.message(`config: ${JSON.stringify(setup.agent.config)}`);
   let finishing = false;
@@ -171,9 +190,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await session.run();
-    finishing = session.signal === null;
-    const summary = await writeOutputs(setup, session);
+    const summary = await trainRun(setup, session, () => { finishing = session.signal === null; });
     if (f.bool('json')) io.stdout.write(`${JSON.stringify(summary)}\n`);
     if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal)}\n`);
     return session.signal === null ? 0 : (SIGNAL_EXIT[session.signal] ?? 1);
