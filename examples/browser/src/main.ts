@@ -13,7 +13,7 @@ const ui = {
   status: $('status'), replay: $('replay-label'),
   pendulum: $<HTMLCanvasElement>('pendulum'), curve: $<HTMLCanvasElement>('curve'),
   steps_: $('stat-steps'), episodes: $('stat-episodes'), ret: $('stat-return'), mean: $('stat-mean'),
-  sps: $('stat-sps'), hash: $('hash'), hash2000: $('hash2000'),
+  evaluation: $('stat-eval'), sps: $('stat-sps'), hash: $('hash'), hash2000: $('hash2000'),
 };
 
 /** Episodes shown in the moving average (SB3's ep_info_buffer is 100; 10 follows the notebook's plot). */
@@ -25,6 +25,9 @@ const REPLAY_STEPS_PER_SECOND = 60;
 const state = {
   ready: false, running: false, finished: false, seed: 7, steps: 0,
   returns: [] as number[], means: [] as number[], hash: '', hash2000: '',
+  evals: [] as { episodes: number; mean: number; std: number }[],
+  /** Where the last drawCurve() put the plot and the legend (see curveLayout). */
+  layout: null as null | CurveLayout,
   playing: null as null | { episode: number; ret: number; traj: Float32Array; t0: number },
   next: null as null | { episode: number; ret: number; traj: Float32Array },
 };
@@ -33,10 +36,19 @@ const state = {
 const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
 const send = (c: Command): void => worker.postMessage(c);
 
-function seedValue(): number {
-  const s = Number(ui.seed.value);
-  return Number.isSafeInteger(s) && s >= 0 ? s : 0;
+/**
+ * Reads an integer field within its min and max attributes (the seed's are the
+ * library's range, [0, 2^53 − 1]), or shows why not next to it and returns null.
+ */
+function readInt(input: HTMLInputElement, name: string): number | null {
+  const v = Number(input.value), min = Number(input.min), max = Number(input.max);
+  const ok = input.value.trim() !== '' && Number.isSafeInteger(v) && v >= min && v <= max;
+  $(`${input.id}-error`).textContent = ok ? '' : `${name} must be an integer from ${min.toLocaleString('en')} to ${max.toLocaleString('en')}`;
+  input.setAttribute('aria-invalid', String(!ok));
+  return ok ? v : null;
 }
+const readSeed = (): number | null => readInt(ui.seed, 'Seed');
+const readSteps = (): number | null => readInt(ui.steps, 'Steps');
 
 function refreshButtons(): void {
   ui.start.disabled = !state.ready || state.running;
@@ -55,12 +67,13 @@ worker.onmessage = (e: MessageEvent<Report>) => {
   const m = e.data;
   switch (m.type) {
     case 'ready':
-      Object.assign(state, { ready: true, seed: m.seed, steps: 0, returns: [], means: [], hash: m.hash, hash2000: '', playing: null, next: null });
+      Object.assign(state, { ready: true, seed: m.seed, steps: 0, returns: [], means: [], evals: [], hash: m.hash, hash2000: '', playing: null, next: null });
       ui.hash.textContent = m.hash;
       ui.hash2000.textContent = '–';
       for (const el of [ui.steps_, ui.episodes]) el.textContent = '0';
-      for (const el of [ui.ret, ui.mean, ui.sps]) el.textContent = '–';
+      for (const el of [ui.ret, ui.mean, ui.evaluation, ui.sps]) el.textContent = '–';
       ui.replay.textContent = 'waiting for the first episode';
+      drawCurve();
       break;
     case 'state':
       Object.assign(state, { running: m.running, steps: m.steps, finished: m.finished });
@@ -81,6 +94,11 @@ worker.onmessage = (e: MessageEvent<Report>) => {
       drawCurve();
       break;
     }
+    case 'eval':
+      state.evals.push({ episodes: m.episodes, mean: m.mean, std: m.std });
+      ui.evaluation.textContent = `${m.mean.toFixed(0)} ± ${m.std.toFixed(0)}`;
+      drawCurve();
+      break;
     case 'checkpoint':
       if (m.steps === 2000) {
         state.hash2000 = m.hash;
@@ -101,9 +119,18 @@ worker.onmessage = (e: MessageEvent<Report>) => {
   refreshButtons();
 };
 
-ui.start.onclick = () => send({ type: 'start', seed: state.steps > 0 ? state.seed : seedValue(), totalSteps: Math.max(200, Number(ui.steps.value) || 20_000) });
+ui.start.onclick = () => {
+  // Resuming keeps the agent's seed; a fresh start takes the form's.
+  const totalSteps = readSteps(), seed = state.steps > 0 ? state.seed : readSeed();
+  if (totalSteps !== null && seed !== null) send({ type: 'start', seed, totalSteps });
+};
 ui.pause.onclick = () => send({ type: 'pause' });
-ui.reset.onclick = () => send({ type: 'reset', seed: seedValue() });
+ui.reset.onclick = () => {
+  const seed = readSeed();
+  if (seed !== null) send({ type: 'reset', seed });
+};
+// No validation on 'change': it fires on the mousedown that blurs the field, and hiding
+// the error then would move the buttons away from under the pointer before the click.
 ui.download.onclick = () => send({ type: 'download' });
 
 /** Sizes a canvas's backing store to its CSS size × devicePixelRatio; returns the 2D context in CSS pixels. */
@@ -121,47 +148,119 @@ function context(c: HTMLCanvasElement): { g: CanvasRenderingContext2D; w: number
 
 const css = (name: string): string => getComputedStyle(document.documentElement).getPropertyValue(name).trim();
 
+type Swatch = 'dot' | 'line' | 'eval' | 'reference';
+/** The curve's legend, drawn above the plot: no data point can cover it. */
+const LEGEND: readonly (readonly [Swatch, string])[] = [
+  ['dot', 'training episode'],
+  ['line', `mean of last ${AVG_WINDOW}`],
+  ['eval', 'evaluation (mean ± std)'],
+  // A policy that swings up and balances scores about −150 per episode (the notebook's plot).
+  ['reference', 'swung up ≈ −150'],
+];
+const SWATCH = 26, ROW = 20;
+
+interface Box { x: number; y: number; w: number; h: number }
+interface CurveLayout { width: number; height: number; plot: Box; legend: (Box & { swatch: Swatch; text: string })[] }
+
+/**
+ * Where the curve's parts go on a w × h canvas (CSS px): the legend flows in
+ * rows across the top, the tick labels left of and below the plot, and the
+ * data are clipped to the plot, so no label is ever drawn over.
+ */
+function curveLayout(w: number, h: number, textWidth: (s: string) => number): CurveLayout {
+  const legend: CurveLayout['legend'] = [];
+  let x = 8, y = 6;
+  for (const [swatch, text] of LEGEND) {
+    const bw = SWATCH + textWidth(text);
+    if (x > 8 && x + bw > w - 8) {
+      x = 8;
+      y += ROW;
+    }
+    legend.push({ x, y, w: bw, h: ROW, swatch, text });
+    x += bw + 16;
+  }
+  const top = y + ROW + 10, left = 52, bottom = 38;
+  return { width: w, height: h, plot: { x: left, y: top, w: w - left - 14, h: h - top - bottom }, legend };
+}
+
+const MEAN_COLOR = '--accent2', EVAL_COLOR = '--accent', DOT_COLOR = 'rgba(139, 151, 176, 0.75)', REF_COLOR = 'rgba(123, 216, 143, 0.75)';
+
+/** A legend entry's sample, 20 px wide, vertically centred on y. */
+function drawSwatch(g: CanvasRenderingContext2D, swatch: Swatch, x: number, y: number): void {
+  g.lineWidth = 2;
+  g.beginPath();
+  switch (swatch) {
+    case 'dot':
+      g.fillStyle = DOT_COLOR; g.arc(x + 10, y, 3, 0, 2 * Math.PI); g.fill();
+      return;
+    case 'line':
+      g.strokeStyle = css(MEAN_COLOR); g.moveTo(x, y); g.lineTo(x + 20, y); g.stroke();
+      return;
+    case 'eval':
+      g.strokeStyle = css(EVAL_COLOR); g.moveTo(x + 10, y - 6); g.lineTo(x + 10, y + 6); g.stroke();
+      evalDot(g, x + 10, y);
+      return;
+    case 'reference':
+      g.strokeStyle = REF_COLOR; g.setLineDash([5, 4]); g.moveTo(x, y); g.lineTo(x + 20, y); g.stroke(); g.setLineDash([]);
+      return;
+  }
+}
+
+function evalDot(g: CanvasRenderingContext2D, x: number, y: number): void {
+  g.fillStyle = css(EVAL_COLOR); g.strokeStyle = css('--card'); g.lineWidth = 1.5;
+  g.beginPath(); g.arc(x, y, 4.5, 0, 2 * Math.PI); g.fill(); g.stroke();
+}
+
 function drawCurve(): void {
   const { g, w, h } = context(ui.curve);
-  const pad = { l: 58, r: 16, t: 14, b: 34 };
+  g.font = '12px system-ui, sans-serif';
+  const L = (state.layout = curveLayout(w, h, (s) => g.measureText(s).width)), p = L.plot;
   g.clearRect(0, 0, w, h);
+  g.textBaseline = 'middle'; g.textAlign = 'left';
+  for (const b of L.legend) {
+    drawSwatch(g, b.swatch, b.x, b.y + b.h / 2);
+    g.fillStyle = css('--muted'); g.fillText(b.text, b.x + SWATCH, b.y + b.h / 2);
+  }
   const n = state.returns.length;
   const xMax = Math.max(20, Math.ceil(n / 20) * 20);
   // Pendulum-v1 returns lie in [−16.27·200, 0]; random play gives about −1200 ± 300.
-  const yMin = Math.min(-1800, Math.floor(Math.min(0, ...state.returns) / 400) * 400), yMax = 0;
-  const X = (i: number): number => pad.l + ((w - pad.l - pad.r) * i) / xMax;
-  const Y = (v: number): number => pad.t + ((h - pad.t - pad.b) * (yMax - v)) / (yMax - yMin);
-  g.font = '12px system-ui, sans-serif';
+  const lows = [0, ...state.returns, ...state.evals.map((e) => e.mean - e.std)];
+  const yMin = Math.min(-1800, Math.floor(Math.min(...lows) / 400) * 400), yMax = 0;
+  const X = (i: number): number => p.x + (p.w * i) / xMax;
+  const Y = (v: number): number => p.y + (p.h * (yMax - v)) / (yMax - yMin);
   g.lineWidth = 1;
   for (let v = yMax; v >= yMin; v -= 400) {
     g.strokeStyle = '#1e2a44';
-    g.beginPath(); g.moveTo(pad.l, Y(v)); g.lineTo(w - pad.r, Y(v)); g.stroke();
-    g.fillStyle = css('--muted'); g.textAlign = 'right'; g.textBaseline = 'middle';
-    g.fillText(String(v), pad.l - 8, Y(v));
+    g.beginPath(); g.moveTo(p.x, Y(v)); g.lineTo(p.x + p.w, Y(v)); g.stroke();
+    g.fillStyle = css('--muted'); g.textAlign = 'right';
+    g.fillText(String(v), p.x - 8, Y(v));
   }
-  // Reference: a policy that swings up and balances scores about −150 per episode (the notebook's plot).
-  g.strokeStyle = 'rgba(123, 216, 143, 0.55)'; g.setLineDash([6, 6]);
-  g.beginPath(); g.moveTo(pad.l, Y(-150)); g.lineTo(w - pad.r, Y(-150)); g.stroke(); g.setLineDash([]);
-  g.fillStyle = css('--good'); g.textAlign = 'right'; g.textBaseline = 'bottom';
-  g.fillText('swung up and balanced ≈ −150', w - pad.r - 4, Y(-150) - 4);
-  g.fillStyle = css('--muted');
   const xStep = xMax <= 40 ? 5 : xMax <= 100 ? 10 : 20 * Math.ceil(xMax / 200);
   g.textAlign = 'center'; g.textBaseline = 'top';
-  for (let i = 0; i <= xMax; i += xStep) g.fillText(String(i), X(i), h - pad.b + 8);
-  g.fillText('episode', (pad.l + w - pad.r) / 2, h - 14);
+  for (let i = 0; i <= xMax; i += xStep) g.fillText(String(i), X(i), p.y + p.h + 6);
+  g.fillText('training episode (200 steps)', p.x + p.w / 2, p.y + p.h + 22);
+  g.save();
+  g.beginPath(); g.rect(p.x, p.y, p.w, p.h); g.clip();
+  g.strokeStyle = REF_COLOR; g.setLineDash([6, 6]);
+  g.beginPath(); g.moveTo(p.x, Y(-150)); g.lineTo(p.x + p.w, Y(-150)); g.stroke(); g.setLineDash([]);
   if (n === 0) {
     g.fillStyle = css('--muted'); g.textBaseline = 'middle';
-    g.fillText('press Start: a point per episode appears here', (pad.l + w) / 2, h / 2);
-    return;
+    g.fillText('press Start: a point per episode appears here', p.x + p.w / 2, p.y + p.h / 2);
   }
-  g.fillStyle = 'rgba(139, 151, 176, 0.75)';
+  g.fillStyle = DOT_COLOR;
   for (let i = 0; i < n; i++) {
     g.beginPath(); g.arc(X(i + 1), Y(state.returns[i]!), 2.6, 0, 2 * Math.PI); g.fill();
   }
-  g.strokeStyle = css('--accent2'); g.lineWidth = 2.5; g.lineJoin = 'round';
+  g.strokeStyle = css(MEAN_COLOR); g.lineWidth = 2.5; g.lineJoin = 'round';
   g.beginPath();
   state.means.forEach((v, i) => (i === 0 ? g.moveTo(X(i + 1), Y(v)) : g.lineTo(X(i + 1), Y(v))));
   g.stroke();
+  for (const e of state.evals) {
+    g.strokeStyle = css(EVAL_COLOR); g.lineWidth = 2;
+    g.beginPath(); g.moveTo(X(e.episodes), Y(e.mean - e.std)); g.lineTo(X(e.episodes), Y(e.mean + e.std)); g.stroke();
+    evalDot(g, X(e.episodes), Y(e.mean));
+  }
+  g.restore();
 }
 
 /** Gymnasium's picture: θ = 0 is upright, counter-clockwise positive; the arc shows the torque. */

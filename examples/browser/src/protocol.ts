@@ -21,6 +21,8 @@ export type Report =
       /** θ (rad) and clipped torque (N·m) after each step of the episode, interleaved [θ0, u0, θ1, u1, …]. */
       readonly trajectory: Float32Array;
     }
+  /** An evaluation of the deterministic policy (learn()'s onEval): after `episodes` training episodes. */
+  | { readonly type: 'eval'; readonly episodes: number; readonly mean: number; readonly std: number }
   | { readonly type: 'checkpoint'; readonly steps: number; readonly hash: string }
   | { readonly type: 'state'; readonly running: boolean; readonly steps: number; readonly finished: boolean }
   | { readonly type: 'policy'; readonly bytes: Uint8Array<ArrayBuffer>; readonly name: string }
@@ -28,3 +30,7 @@ export type Report =
 
 /** Steps per learn() call: one Pendulum-v1 episode (Gymnasium's 200-step limit), so chunks stay aligned. */
 export const CHUNK = 200;
+
+/** Evaluate the deterministic policy every EVAL_EVERY steps (5 episodes), on EVAL_EPISODES episodes (as the CLI's default). */
+export const EVAL_EVERY = 1000;
+export const EVAL_EPISODES = 5;

@@ -1,11 +1,12 @@
 /**
  * The training worker: owns the agent, runs learn() one episode at a time, and
  * reports each finished episode (its return and the pendulum trajectory) to the
- * page. The wasm is compiled here, asynchronously, by init(): the page's main
+ * page, and every EVAL_EVERY steps an evaluation of the deterministic policy.
+ * The wasm is compiled here, asynchronously, by init(): the page's main
  * thread never compiles anything.
  */
 import { init, DDPG, makeEnv, type Pendulum } from '../../../dist/index.js';
-import { CHUNK, type Command, type Report } from './protocol.js';
+import { CHUNK, EVAL_EPISODES, EVAL_EVERY, type Command, type Report } from './protocol.js';
 
 /** The bit of the worker global scope we use (the project compiles against the DOM lib only). */
 const scope = self as unknown as {
@@ -59,6 +60,8 @@ async function train(a: DDPG, e: Pendulum, gen: number, signal: AbortSignal): Pr
     const n = Math.min(CHUNK - (a.loop.steps % CHUNK), target - a.loop.steps);
     await a.learn(n, {
       signal,
+      evalEvery: EVAL_EVERY,
+      evalEpisodes: EVAL_EPISODES,
       onStep() {
         if (t < EPISODE_STEPS) {
           trajectory[2 * t] = e.theta;
@@ -74,6 +77,11 @@ async function train(a: DDPG, e: Pendulum, gen: number, signal: AbortSignal): Pr
           type: 'episode', episode: r['time/episodes'], steps: r['time/total_timesteps'], return: r['rollout/ep_return'],
           sps: r['time/sps'], criticLoss: r['train/critic_loss'], hash: a.weightsHash(), trajectory: traj,
         }, [traj.buffer]);
+      },
+      onEval(r) {
+        // A pause can land between an episode and its evaluation: keep it unless the agent was replaced (reset).
+        if (a !== agent) return;
+        post({ type: 'eval', episodes: r['time/episodes'], mean: r['eval/mean_return'], std: r['eval/std_return'] });
       },
     });
     if (gen !== generation) return;

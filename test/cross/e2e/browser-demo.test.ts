@@ -10,14 +10,19 @@ import { DDPG, makeEnv, Policy } from '../../../src/index.js';
 import { serve, type Served } from '../../../examples/serve.mjs';
 import { launchChromium } from '../../../scripts/cross/browsers.mjs';
 
-/** Where the screenshot goes (runs/ is git-ignored); look at it after a change to the page. */
+/** Where the screenshots go (runs/ is git-ignored); look at them after a change to the page. */
 const SCREENSHOT = fileURLToPath(new URL('../../../runs/cross/browser-demo.png', import.meta.url));
+const SCREENSHOT_PHONE = fileURLToPath(new URL('../../../runs/cross/browser-demo-390.png', import.meta.url));
+const DESKTOP = { width: 1280, height: 800 }, PHONE = { width: 390, height: 844 };
 /** 25 episodes = 5 000 steps: seed 7 swings up by then (episode returns near −130 from episode 22). */
 const EPISODES = 25;
 
+interface Box { x: number; y: number; w: number; h: number }
 interface DemoState {
   ready: boolean; running: boolean; steps: number; seed: number;
   returns: number[]; means: number[]; hash: string; hash2000: string;
+  evals: { episodes: number; mean: number; std: number }[];
+  layout: { width: number; height: number; plot: Box; legend: (Box & { text: string })[] };
 }
 /* eslint-disable @typescript-eslint/no-explicit-any -- playwright-core is untyped here (installed in scripts/cross) */
 let server: Served;
@@ -27,10 +32,37 @@ const pageErrors: string[] = [];
 const demo = (): Promise<DemoState> => page.evaluate(() => (window as unknown as { demo: DemoState }).demo);
 const waitDemo = (fn: string, timeout = 60_000): Promise<unknown> => page.waitForFunction(`(() => { const d = window.demo; return ${fn}; })()`, null, { timeout });
 
+/**
+ * At a viewport size: the page does not scroll sideways, and the curve's
+ * legend (which carries the ≈ −150 label) lies inside the canvas, above the
+ * plot that the data are clipped to, so no point can cover it.
+ */
+async function checkLayout(viewport: { width: number; height: number }): Promise<void> {
+  await page.setViewportSize(viewport);
+  await page.waitForFunction(() => {
+    const d = (window as unknown as { demo: DemoState }).demo;
+    return d.layout.width === document.getElementById('curve')!.clientWidth;
+  });
+  const { scrollWidth, clientWidth } = await page.evaluate(() => {
+    const { scrollWidth, clientWidth } = document.documentElement;
+    return { scrollWidth, clientWidth };
+  });
+  expect(scrollWidth, `scrollWidth at ${viewport.width} px`).toBeLessThanOrEqual(clientWidth);
+  const { layout: { width, height, plot, legend } } = await demo();
+  expect(plot.x + plot.w).toBeLessThanOrEqual(width);
+  expect(plot.y + plot.h).toBeLessThanOrEqual(height);
+  expect(legend.map((b) => b.text)).toContain('swung up ≈ −150');
+  for (const b of legend) {
+    expect(b.x, b.text).toBeGreaterThanOrEqual(0);
+    expect(b.x + b.w, b.text).toBeLessThanOrEqual(width);
+    expect(b.y + b.h, b.text).toBeLessThanOrEqual(plot.y);
+  }
+}
+
 beforeAll(async () => {
   server = await serve();
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+  page = await browser.newPage({ viewport: DESKTOP, acceptDownloads: true });
   page.on('pageerror', (e: Error) => pageErrors.push(String(e)));
   // Count wasm compiles on the page's main thread (the worker has its own WebAssembly global).
   await page.addInitScript(() => {
@@ -59,16 +91,47 @@ describe('examples/browser in headless Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { mainThreadCompiles: number }).mainThreadCompiles)).toBe(0);
   });
 
-  it('trains after Start and the learning curve rises', async () => {
+  it('refuses a seed of −5 or 100 steps: shows the error next to the field and does not train', async () => {
+    await page.fill('#seed', '-5');
+    await page.fill('#steps', '100');
     await page.click('#start');
+    expect(await page.textContent('#seed-error')).toBe('Seed must be an integer from 0 to 9,007,199,254,740,991');
+    expect(await page.textContent('#steps-error')).toBe('Steps must be an integer from 200 to 1,000,000');
+    expect(await page.isVisible('#seed-error')).toBe(true);
+    await page.fill('#steps', '20000');
+    await page.click('#reset');
+    await page.waitForTimeout(500);
+    const d = await demo();
+    expect([d.running, d.steps, d.seed]).toEqual([false, 0, 7]);
+    expect(await page.getAttribute('#seed', 'aria-invalid')).toBe('true');
+  });
+
+  it('lays out without horizontal scroll on a phone and on a desktop, labels clear of the data', async () => {
+    await checkLayout(PHONE);
+    await checkLayout(DESKTOP);
+  });
+
+  it('trains after Start, the learning curve rises and the evaluation series appears', async () => {
+    await page.fill('#seed', '7');
+    await page.click('#start');
+    expect(await page.isVisible('#seed-error')).toBe(false);
     await waitDemo(`d.returns.length >= ${EPISODES}`, 240_000);
     const { means } = await demo();
     // means[i]: mean return of episodes max(1, i−8)…i+1. Random play scores ≈ −1500.
     const first = means[9]!, best = Math.max(...means.slice(10));
     expect(best).toBeGreaterThan(first + 300);
+    // The deterministic policy, evaluated every 1 000 steps = 5 episodes (the 5th may still be on its way).
+    const { evals } = await demo();
+    expect(evals.slice(0, 4).map((e) => e.episodes)).toEqual([5, 10, 15, 20]);
+    for (const e of evals) expect(Number.isFinite(e.mean) && e.std >= 0).toBe(true);
+    expect(evals[3]!.mean).toBeGreaterThan(evals[0]!.mean + 300);
+    expect(await page.textContent('#stat-eval')).toMatch(/^-?\d+ ± \d+$/);
     await page.waitForTimeout(1000); // let the pendulum replay a frame of the newest episode
     mkdirSync(fileURLToPath(new URL('.', `file://${SCREENSHOT}`)), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
+    await checkLayout(PHONE); // with data, hashes and long numbers in place
+    await page.screenshot({ path: SCREENSHOT_PHONE, fullPage: true });
+    await checkLayout(DESKTOP);
   });
 
   it('stops taking steps after Pause', async () => {
