@@ -1,8 +1,9 @@
 /**
- * Size guards (issues 7 and 13): the npm tarball ≤ 92 000 bytes gzip, and each
- * entry with the chunks it loads, as shipped (minified by the build, files
- * concatenated, gzip -9), held at what it measures now plus a little room, so
- * that growth is a decision. Sizes are deterministic for a given build (unlike
+ * Size guards (issues 7 and 13): the npm tarball, and each entry with the chunks
+ * it loads, as shipped (minified by the build, files concatenated, gzip -9), held
+ * at what they measure now plus a little room, so that growth is a decision. The
+ * tarball met issue 13's 92 000 bytes (89 824) before the sweep, plot and
+ * statistics commands of issue 15 added 8 KB of CLI (bench/RESULTS.md, "Size"). Sizes are deterministic for a given build (unlike
  * timings), so they belong here; `npm run bench -- size` has the breakdown and
  * bench/RESULTS.md the history of what each byte went to.
  */
@@ -33,18 +34,18 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 92 000 bytes (gzip)', () => {
+  it('the npm tarball is at most 104 000 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(92_000);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(104_000);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 16 500 bytes gzip (issue 13 aims at 15 000)', () => {
     expect(shipped('policy.js', ['dist/chunks/core.js', 'dist/chunks/wasm-bytes.js', 'dist/policy.js']), HINT).toBeLessThanOrEqual(16_500);
   });
 
-  it('ddpg-wasm, as shipped, is at most 37 000 bytes gzip (issue 13 aims at 30 000)', () => {
+  it('ddpg-wasm, as shipped, is at most 38 000 bytes gzip (issue 13 aims at 30 000; issue 15 added stats)', () => {
     const files = ['dist/chunks/core.js', 'dist/chunks/library.js', 'dist/chunks/wasm-bytes.js', 'dist/index.js'];
-    expect(shipped('index.js', files), HINT).toBeLessThanOrEqual(37_000);
+    expect(shipped('index.js', files), HINT).toBeLessThanOrEqual(38_000);
   });
 });
