@@ -20,6 +20,16 @@ const read = <T>(dir: string, name: string): T => JSON.parse(readFileSync(join(d
 let base: string;
 let straight: Summary;
 
+/** --resume of the run in `dir` ends at the straight run's 1 500 steps and weights, and leaves no temporary file. */
+async function resumeToStraight(dir: string): Promise<void> {
+  const resumed = await cli('train', '--resume', join(dir, 'checkpoint.ddpg'), '--quiet');
+  expect(resumed.code, resumed.stderr).toBe(0);
+  const s = read<Summary>(dir, 'summary.json');
+  expect(s.steps).toBe(1500);
+  expect(s.weightsHash).toBe(straight.weightsHash);
+  expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+}
+
 beforeAll(async () => {
   await ensureBuilt();
   base = tempDir();
@@ -51,12 +61,7 @@ describe('periodic checkpoints', () => {
       expect(atKill.timing.steps % 300).toBe(0);
       // A temporary file as a kill mid-write leaves it (pid 2^22 + 1 is above Linux's pid_max default).
       writeFileSync(join(dir, `.checkpoint.ddpg.tmp-${2 ** 22 + 1}`), 'torn');
-      const resumed = await cli('train', '--resume', join(dir, 'checkpoint.ddpg'), '--quiet');
-      expect(resumed.code, resumed.stderr).toBe(0);
-      const s = read<Summary>(dir, 'summary.json');
-      expect(s.steps).toBe(1500);
-      expect(s.weightsHash).toBe(straight.weightsHash);
-      expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      await resumeToStraight(dir);
       // metrics.jsonl holds each episode once, as the straight run's does.
       const episodes = (d: string): number => readFileSync(join(d, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l.includes('"type":"episode"')).length;
       expect(episodes(dir)).toBe(episodes(join(base, 'straight')));
@@ -77,12 +82,7 @@ describe('SIGKILL inside an atomic save', () => {
       expect(killed.signal).toBe('SIGKILL');
       const left = readdirSync(dir).filter((f) => f.includes('.tmp-'));
       if (when === 'before') expect(left.length).toBe(1); // really killed mid-save
-      const resumed = await cli('train', '--resume', join(dir, 'checkpoint.ddpg'), '--quiet');
-      expect(resumed.code, resumed.stderr).toBe(0);
-      const s = read<Summary>(dir, 'summary.json');
-      expect(s.steps).toBe(1500);
-      expect(s.weightsHash).toBe(straight.weightsHash);
-      expect(readdirSync(dir).filter((f) => f.includes('.tmp-'))).toEqual([]);
+      await resumeToStraight(dir);
     }, 120_000);
   }
 });
