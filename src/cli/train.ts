@@ -7,7 +7,7 @@
 import type { EvalRecord } from '../agents/agent.js';
 import { ENV_IDS } from '../envs/make.js';
 import { VERSION } from '../version.js';
-import { ALGO_NAMES } from './algos.js';
+import { ALGO_NAMES, pickAlgo, presetNotes } from './algos.js';
 import { type CommandSpec, parseArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { Progress, type ProgressMode, formatDuration } from './progress.js';
@@ -24,7 +24,7 @@ export const TRAIN: CommandSpec = {
   flags: [
     { name: 'env', type: 'string', value: 'ID', help: `environment: ${ENV_IDS.join(', ')} (default Pendulum-v1)` },
     { name: 'algo', type: 'string', value: 'NAME', help: `algorithm: ${ALGO_NAMES.join(', ')} (default ddpg)` },
-    { name: 'preset', type: 'string', value: 'NAME', help: 'config preset: keras (the Keras notebook) or paper (Lillicrap et al. §7); default keras' },
+    { name: 'preset', type: 'string', value: 'NAME', help: "config preset of the algorithm (listed below; default the algorithm's first); ddpg-wasm config lists its fields" },
     { name: 'steps', type: 'int', min: 1, value: 'N', help: 'stop after N environment steps in total' },
     { name: 'episodes', type: 'int', min: 1, value: 'N', help: `stop after N episodes in total (default ${DEFAULT_EPISODES}: 20 000 Pendulum steps)` },
     { name: 'seed', type: 'int', value: 'N', help: 'seed of every generator of the run (default 0)' },
@@ -34,7 +34,7 @@ export const TRAIN: CommandSpec = {
     { name: 'save-every', type: 'int', value: 'N', help: 'write checkpoint.ddpg every N steps, 0 = only at the end (default: at every evaluation, else every 2000)' },
     { name: 'resume', type: 'string', value: 'FILE', help: 'continue the run of a full checkpoint bit-identically, up to --steps/--episodes (default: its original target)' },
     { name: 'config', type: 'string', value: 'FILE', help: 'a sweep spec (JSON) of one configuration: algo, env, preset, overrides, steps, evalEvery, …; flags override it' },
-    { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64]' },
+    { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64] (ddpg-wasm config lists them)' },
     { name: 'json', type: 'boolean', help: 'print summary.json on stdout (human output goes to stderr)' },
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the final summary' },
   ],
@@ -162,7 +162,12 @@ export async function trainRun(setup: Setup, session: Session, trained?: () => v
 
 export async function trainCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const f = parseArgs(TRAIN, argv);
-  if (f.bool('help')) return io.help(TRAIN);
+  if (f.bool('help')) {
+    // With --algo, the help lists that algorithm's presets (with their sources) instead of every algorithm's.
+    const algo = f.str('algo');
+    if (algo !== undefined) pickAlgo(algo, 'train');
+    return io.help({ ...TRAIN, notes: [presetNotes(algo), ...TRAIN.notes!] });
+  }
   f.exclusive('steps', 'episodes');
   const setup = f.has('resume') ? resumeSetup(f) : f.has('config') ? configSetup(f) : freshSetup(f);
   const human = f.bool('json') ? io.stderr : io.stdout;
