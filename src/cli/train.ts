@@ -40,7 +40,8 @@ export const TRAIN: CommandSpec = {
   ],
   notes: [
     'Files: metrics.jsonl (one record per episode and per evaluation), summary.json, checkpoint.ddpg (full state),\n' +
-    'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses).',
+    'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses). Every file of\n' +
+    'this library is .ddpg whatever the algorithm: its header names the algorithm, and eval and --resume read it.',
     'checkpoint.ddpg is also written every --save-every steps (atomically), so a crash or kill -9 loses at most\n' +
     'that much; --resume DIR/checkpoint.ddpg continues from it bit-identically.',
     'Ctrl-C stops between two steps, writes every file including a full checkpoint, and exits with code 130\n' +
@@ -123,16 +124,17 @@ function startLine(s: Setup): string {
   return `${from} until ${until} → ${s.dir.path}`;
 }
 
-function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null): string {
+function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null, next: boolean): string {
   const lines = [
     `${signal !== null ? `Interrupted by ${signal}` : 'Done'}: ${plural(sum.steps, 'step')}, ${plural(sum.episodes, 'episode')} in ${formatDuration(sum.wallSeconds)} ` +
       `(${sum.envStepsPerSecond.toFixed(0)} env steps/s, ${sum.updatesPerSecond.toFixed(0)} updates/s)`,
     `Final evaluation (${plural(sum.eval.episodes, 'episode')}): ${ret(sum.eval.mean)} ± ${ret(sum.eval.std)}; ` +
       `training return, last ${AVG_WINDOW} episodes: ${sum.trainReturnLast10 === null ? '–' : ret(sum.trainReturnLast10)}`,
     `weightsHash ${sum.weightsHash}`,
-    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.checkpoint, FILES.policy, FILES.curve].join(', ')}`,
+    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.checkpoint, FILES.policy, FILES.curve, FILES.run].join(', ')}`,
   ];
   if (signal !== null) lines.push(`Continue with: ddpg-wasm train --resume ${s.dir.file(FILES.checkpoint)}`);
+  else if (next) lines.push(`Next: ddpg-wasm eval --checkpoint ${s.dir.file(FILES.policy)}`, `Curve: ${s.dir.file(FILES.curve)}`);
   return lines.join('\n');
 }
 
@@ -197,7 +199,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   try {
     const summary = await trainRun(setup, session, () => { finishing = session.signal === null; });
     if (f.bool('json')) io.stdout.write(`${JSON.stringify(summary)}\n`);
-    if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal)}\n`);
+    if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal, !f.bool('json') && !f.bool('quiet'))}\n`);
     return session.signal === null ? 0 : (SIGNAL_EXIT[session.signal] ?? 1);
   } finally {
     process.off('SIGINT', onSignal);
