@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { EVAL_EPISODES } from '../agents/loop.js';
 import { decodeContainer } from '../nn/container.js';
 import { ENV_IDS, isEnvId, makeEnv } from '../envs/make.js';
 import { type Agent, type Algorithm, ALGO_NAMES, ALGORITHMS, pickAlgo, pickPreset, presetOf } from './algos.js';
@@ -16,8 +17,8 @@ import { didYouMean } from './suggest.js';
 export const DEFAULT_EPISODES = 100;
 /** 10 evaluations over the default run. */
 export const DEFAULT_EVAL_EVERY = 2000;
-/** Stable-Baselines3's EvalCallback default (n_eval_episodes=5). */
-export const DEFAULT_EVAL_EPISODES = 5;
+/** learn()'s default, Stable-Baselines3's EvalCallback's (n_eval_episodes=5). */
+export const DEFAULT_EVAL_EPISODES = EVAL_EPISODES;
 /** Periodic checkpoints by default: at every evaluation (every DEFAULT_EVAL_EVERY steps without them). */
 export const defaultSaveEvery = (evalEvery: number): number => (evalEvery > 0 ? evalEvery : DEFAULT_EVAL_EVERY);
 export type Target = RunInfo['target'];
