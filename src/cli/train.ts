@@ -39,6 +39,7 @@ export const TRAIN: CommandSpec = {
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the final summary' },
   ],
   notes: [
+    presetNotes(), // the first note: train --algo NAME --help shows that algorithm's alone
     'Files: metrics.jsonl (one record per episode and per evaluation), summary.json, checkpoint.ddpg (full state),\n' +
     'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses). Every file of\n' +
     'this library is .ddpg whatever the algorithm: its header names the algorithm, and eval and --resume read it.',
@@ -167,8 +168,9 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   if (f.bool('help')) {
     // With --algo, the help lists that algorithm's presets (with their sources) instead of every algorithm's.
     const algo = f.str('algo');
-    if (algo !== undefined) pickAlgo(algo, 'train');
-    return io.help({ ...TRAIN, notes: [presetNotes(algo), ...TRAIN.notes!] });
+    if (algo === undefined) return io.help(TRAIN);
+    pickAlgo(algo, 'train');
+    return io.help({ ...TRAIN, notes: [presetNotes(algo), ...TRAIN.notes!.slice(1)] });
   }
   f.exclusive('steps', 'episodes');
   const setup = f.has('resume') ? resumeSetup(f) : f.has('config') ? configSetup(f) : freshSetup(f);
