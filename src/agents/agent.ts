@@ -75,7 +75,7 @@ export interface LearnOptions {
   readonly onEval?: (record: EvalRecord) => void;
   /** Evaluate every this many environment steps (0 = never). Default 0. */
   readonly evalEvery?: number;
-  /** Episodes per evaluation. Default 10. */
+  /** Episodes per evaluation. Default 5 (SB3's EvalCallback, and the CLI's). */
   readonly evalEpisodes?: number;
   /** Environment used for evaluation (default: a fresh copy of a built-in env, same options; custom envs must pass one). */
   readonly evalEnv?: Env;

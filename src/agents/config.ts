@@ -89,8 +89,8 @@ export const RLTOOLS_PENDULUM: OffPolicyConfig = Object.freeze({
   seed: 0,
 } as const);
 
-/** Checks one field's value; `algo` prefixes the error. @internal */
-export type Check = (v: unknown, field: string, algo: string) => void;
+/** Checks one field's value; `algo` prefixes the error. `range` is the text the error names (the CLI's `config` lists it). @internal */
+export type Check = ((v: unknown, field: string, algo: string) => void) & { readonly range: string };
 
 /** Field → check for a whole config. @internal */
 export type Schema<C> = { readonly [K in keyof C]-?: Check };
@@ -100,27 +100,28 @@ export function fail(algo: string, field: string, v: unknown, range: string): ne
   throw new RangeError(`${algo} config: ${field} must be ${range}, got ${showValue(v)}`);
 }
 
+/** A check of `range`: `ok` tests the value (and may check parts of it itself). @internal */
+export const check = (range: string, ok: (v: unknown, f: string, algo: string) => unknown): Check =>
+  Object.assign((v: unknown, f: string, algo: string) => { if (!ok(v, f, algo)) fail(algo, f, v, range); }, { range });
+
 /** A finite number in a range, each end open or closed. @internal */
-export const num = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Check => (v, f, algo) => {
-  const ok = typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi);
-  if (!ok) fail(algo, f, v, `a finite number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`);
-};
+export const num = (lo: number, hi: number, loOpen: boolean, hiOpen: boolean): Check =>
+  check(`a finite number in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}`,
+    (v) => typeof v === 'number' && Number.isFinite(v) && (loOpen ? v > lo : v >= lo) && (hiOpen ? v < hi : v <= hi));
 
 /** An integer in [lo, hi]. @internal */
-export const int = (lo: number, hi: number): Check => (v, f, algo) => {
-  if (!(typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi)) fail(algo, f, v, `an integer in [${lo}, ${hi}]`);
-};
+export const int = (lo: number, hi: number): Check =>
+  check(`an integer in [${lo}, ${hi}]`, (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi);
 
 /** An array of at least `minLen` (at most 16) layer widths. @internal */
-export const widths = (minLen: number): Check => (v, f, algo) => {
-  if (!Array.isArray(v) || v.length < minLen || v.length > 16) fail(algo, f, v, `an array of ${minLen}–16 layer widths`);
-  (v as unknown[]).forEach((w, i) => int(1, 65536)(w, `${f}[${i}]`, algo));
-};
+export const widths = (minLen: number): Check => check(`an array of ${minLen}–16 layer widths`, (v, f, algo) => {
+  if (!Array.isArray(v) || v.length < minLen || v.length > 16) return false;
+  v.forEach((w, i) => int(1, 65536)(w, `${f}[${i}]`, algo));
+  return true;
+});
 
 /** One of the listed values. @internal */
-export const oneOf = (...xs: readonly unknown[]): Check => (v, f, algo) => {
-  if (!xs.includes(v)) fail(algo, f, v, `one of ${xs.map((x) => JSON.stringify(x)).join(', ')}`);
-};
+export const oneOf = (...xs: readonly unknown[]): Check => check(`one of ${xs.map((x) => JSON.stringify(x)).join(', ')}`, (v) => xs.includes(v));
 
 /** A learning rate, τ or ε: (0, 1]. */
 const rate = num(0, 1, true, false);
@@ -131,14 +132,14 @@ export const magnitude = num(0, 1e6, false, false);
 /** The members each kind of noise config has; anything else is a typo to refuse. */
 const NOISE_MEMBERS: Readonly<Record<ActionNoiseConfig['type'], readonly string[]>> = { ou: ['type', 'sigma', 'theta', 'dt'], gaussian: ['type', 'sigma'], none: ['type'] };
 
-const actionNoise: Check = (v, f, algo) => {
+const actionNoise: Check = check("an object { type: 'ou' | 'gaussian' | 'none', … }", (v, f, algo) => {
   const n = v as { type?: unknown; sigma?: unknown; theta?: unknown; dt?: unknown } | null;
-  if (typeof n !== 'object' || n === null) return fail(algo, f, v, "an object { type: 'ou' | 'gaussian' | 'none', … }");
+  if (typeof n !== 'object' || n === null) return false;
   oneOf('ou', 'gaussian', 'none')(n.type, `${f}.type`, algo);
   const known = NOISE_MEMBERS[n.type as ActionNoiseConfig['type']];
   const extra = Object.keys(n).find((k) => !known.includes(k));
   if (extra !== undefined) fail(algo, `${f}.${extra}`, (n as Record<string, unknown>)[extra], `absent: ${JSON.stringify(n.type)} noise has only ${known.join(', ')}`);
-  if (n.type === 'none') return;
+  if (n.type === 'none') return true;
   magnitude(n.sigma, `${f}.sigma`, algo);
   if (n.type === 'ou') {
     magnitude(n.theta, `${f}.theta`, algo);
@@ -146,7 +147,8 @@ const actionNoise: Check = (v, f, algo) => {
     // x ← x + θ·dt·(μ − x) + …: beyond θ·dt = 2 each step amplifies x, up to NaN.
     num(0, 2, false, false)((n.theta as number) * (n.dt as number), `${f}.theta·dt`, algo);
   }
-};
+  return true;
+});
 
 /** The checks of OffPolicyConfig's fields. @internal */
 export const OFF_POLICY_SCHEMA: Schema<OffPolicyConfig> = {

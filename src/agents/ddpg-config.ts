@@ -86,8 +86,8 @@ const paper: DDPGConfig = Object.freeze({
 
 export const DDPG_PRESETS: Readonly<Record<PresetName, DDPGConfig>> = Object.freeze({ keras, paper });
 
-/** Field → check; resolveConfig validates with it. */
-const SCHEMA: Schema<DDPGConfig> = {
+/** Field → check; resolveConfig validates with it. @internal */
+export const DDPG_SCHEMA: Schema<DDPGConfig> = {
   ...OFF_POLICY_SCHEMA,
   ...EXPLORATION_SCHEMA,
   criticStateLayers: widths(0),
@@ -97,12 +97,12 @@ const SCHEMA: Schema<DDPGConfig> = {
   criticWeightDecay: num(0, 1, false, false),
 };
 
-export const CONFIG_FIELDS = Object.keys(SCHEMA) as (keyof DDPGConfig)[];
+export const CONFIG_FIELDS = Object.keys(DDPG_SCHEMA) as (keyof DDPGConfig)[];
 
 /** Options accepted by `new DDPG(env, options)`: a preset plus overrides. */
 export type DDPGOptions = Partial<DDPGConfig> & { readonly preset?: PresetName };
 
 /** Resolves preset + overrides into a frozen, validated config (throws naming the field). */
 export function resolveConfig(options: DDPGOptions = {}): DDPGConfig {
-  return resolve('DDPG', DDPG_PRESETS, 'keras', SCHEMA, options);
+  return resolve('DDPG', DDPG_PRESETS, 'keras', DDPG_SCHEMA, options);
 }

@@ -11,6 +11,9 @@ import { seedPlus } from '../rng.js';
 import { showName, showValue } from '../show.js';
 import type { Agent, EpisodeRecord, EvalRecord, LearnOptions, LoopProgress, LoopState, StepRecord, UpdateStats } from './agent.js';
 
+/** learn()'s evaluation episodes by default, and the CLI's: Stable-Baselines3's EvalCallback (n_eval_episodes=5). @internal */
+export const EVAL_EPISODES = 5;
+
 /** Evaluation episode k resets the eval env with seed config.seed + EVAL_SEED_OFFSET + k (see evalSeed). */
 export const EVAL_SEED_OFFSET = 1_000_000;
 
@@ -84,7 +87,7 @@ export class RunLoop implements LoopProgress {
         await yieldToEventLoop();
       }
       if (evalEnv !== null && this.steps % evalEvery === 0) {
-        o.onEval?.(this.evaluate(evalEnv, o.evalEpisodes ?? 10));
+        o.onEval?.(this.evaluate(evalEnv, o.evalEpisodes ?? EVAL_EPISODES));
         await yieldToEventLoop();
       }
     }
@@ -262,7 +265,7 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
   }
   const ee = o.evalEvery ?? 0;
   if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${showValue(ee)}`);
-  checkEpisodes(o.evalEpisodes ?? 10, 'learn: evalEpisodes');
+  checkEpisodes(o.evalEpisodes ?? EVAL_EPISODES, 'learn: evalEpisodes');
   if (ee > 0 && o.onEval === undefined) {
     throw new RangeError('learn: evalEvery > 0 needs an onEval callback to receive the evaluations (without one they would run for nothing)');
   }

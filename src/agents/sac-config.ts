@@ -4,7 +4,7 @@
  * by sampling its own policy, so it has no action-noise fields. Adam's ε is
  * added to √v̂ (PyTorch's form, as every SAC reference implementation).
  */
-import { fail, num, OFF_POLICY_SCHEMA, type OffPolicyConfig, oneOf, resolve, RLTOOLS_PENDULUM, type Schema } from './config.js';
+import { check, num, OFF_POLICY_SCHEMA, type OffPolicyConfig, oneOf, resolve, RLTOOLS_PENDULUM, type Schema } from './config.js';
 
 export interface SACConfig extends OffPolicyConfig {
   /** Temperature Adam learning rate λ (on log α). */
@@ -65,23 +65,21 @@ const zoo: SACConfig = Object.freeze({
 
 export const SAC_PRESETS: Readonly<Record<SACPresetName, SACConfig>> = Object.freeze({ rltools, paper, zoo });
 
-/** Field → check; resolveSACConfig validates with it. */
-const SCHEMA: Schema<SACConfig> = {
+/** Field → check; resolveSACConfig validates with it. @internal */
+export const SAC_SCHEMA: Schema<SACConfig> = {
   ...OFF_POLICY_SCHEMA,
   alphaLr: num(0, 1, true, false),
   initialAlpha: num(0, 1e6, true, false),
   autoAlpha: oneOf(true, false),
-  targetEntropy: (v, f, algo) => {
-    if (v !== 'auto' && !(typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6)) fail(algo, f, v, "'auto' or a finite number in [−1e6, 1e6]");
-  },
+  targetEntropy: check("'auto' or a finite number in [−1e6, 1e6]", (v) => v === 'auto' || (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6)),
 };
 
-export const SAC_CONFIG_FIELDS = Object.keys(SCHEMA) as (keyof SACConfig)[];
+export const SAC_CONFIG_FIELDS = Object.keys(SAC_SCHEMA) as (keyof SACConfig)[];
 
 /** Options accepted by `new SAC(env, options)`: a preset (default 'rltools') plus overrides. */
 export type SACOptions = Partial<SACConfig> & { readonly preset?: SACPresetName };
 
 /** Resolves preset + overrides into a frozen, validated config (throws naming the field). */
 export function resolveSACConfig(options: SACOptions = {}): SACConfig {
-  return resolve('SAC', SAC_PRESETS, 'rltools', SCHEMA, options);
+  return resolve('SAC', SAC_PRESETS, 'rltools', SAC_SCHEMA, options);
 }

@@ -71,8 +71,8 @@ const zoo: TD3Config = Object.freeze({
 
 export const TD3_PRESETS: Readonly<Record<TD3PresetName, TD3Config>> = Object.freeze({ rltools, paper, zoo });
 
-/** Field → check; resolveTD3Config validates with it. */
-const SCHEMA: Schema<TD3Config> = {
+/** Field → check; resolveTD3Config validates with it. @internal */
+export const TD3_SCHEMA: Schema<TD3Config> = {
   ...OFF_POLICY_SCHEMA,
   ...EXPLORATION_SCHEMA,
   targetPolicyNoise: magnitude,
@@ -80,12 +80,12 @@ const SCHEMA: Schema<TD3Config> = {
   policyDelay: int(1, 1_000_000),
 };
 
-export const TD3_CONFIG_FIELDS = Object.keys(SCHEMA) as (keyof TD3Config)[];
+export const TD3_CONFIG_FIELDS = Object.keys(TD3_SCHEMA) as (keyof TD3Config)[];
 
 /** Options accepted by `new TD3(env, options)`: a preset (default 'rltools') plus overrides. */
 export type TD3Options = Partial<TD3Config> & { readonly preset?: TD3PresetName };
 
 /** Resolves preset + overrides into a frozen, validated config (throws naming the field). */
 export function resolveTD3Config(options: TD3Options = {}): TD3Config {
-  return resolve('TD3', TD3_PRESETS, 'rltools', SCHEMA, options);
+  return resolve('TD3', TD3_PRESETS, 'rltools', TD3_SCHEMA, options);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `ddpg-wasm` command (package.json "bin"): train, eval, bench, plot.
+ * The `ddpg-wasm` command (package.json "bin"): train, eval, bench, plot, sweep, config.
  * Exit codes: 0 success; 1 runtime failure (one line, the stack with
  * --verbose); 2 bad command line (the offending flag, the nearest valid one and
  * the usage); 130 / 143 training interrupted by SIGINT / SIGTERM after every
@@ -13,6 +13,7 @@ import { initSync } from '../index.js';
 import { VERSION } from '../version.js';
 import { type CommandSpec, UsageError } from './args.js';
 import { BENCH, benchCommand } from './bench.js';
+import { CONFIG, configCommand } from './config.js';
 import { EVAL, evalCommand } from './eval.js';
 import { type CliIO, processIO } from './io.js';
 import { PLOT, plotCommand } from './plot.js';
@@ -31,6 +32,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   bench: { spec: BENCH, run: benchCommand },
   plot: { spec: PLOT, run: plotCommand },
   sweep: { spec: SWEEP, run: sweepCommand },
+  config: { spec: CONFIG, run: configCommand },
 };
 const NAMES = Object.keys(COMMANDS);
 
@@ -54,6 +56,7 @@ function topHelp(): string {
     '  ddpg-wasm bench --json',
     '  ddpg-wasm plot runs/ --out runs.svg              # every run below runs/, by configuration, with 95 % CIs',
     '  ddpg-wasm sweep spec.json --workers 2',
+    '  ddpg-wasm config --algo td3 --preset zoo          # every --set field: value, allowed range, meaning',
   ].join('\n');
 }
 

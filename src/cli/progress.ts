@@ -57,12 +57,24 @@ function fraction(p: ProgressState): number {
   return Math.min(1, Math.max(0, Number.isFinite(f) ? f : 0));
 }
 
+/** The text the bar is sized for: `p` at its end, with every field as wide as a Pendulum run's usually is. */
+function barText(p: ProgressState): string {
+  const wide = -1000, episodes = Math.max(p.episodes, p.totalEpisodes ?? 0);
+  const fields = progressFields({ ...p, steps: p.totalSteps, episodes, sps: Math.max(p.sps, 9999), lastReturn: wide, avg10: wide, evalMean: wide, evalStd: 100 });
+  return ` 100% ${[...fields.slice(0, -1), 'ETA 1:00:00'].join(' · ')}`;
+}
+
+/** Narrower terminals get the text alone (a usual line is about 105 characters). */
+const MIN_BAR_COLS = 120;
+
 // Redraw at most every 100 ms: smooth enough to watch, negligible next to a 3 ms update.
 const REDRAW_MS = 100;
 
 export class Progress {
   private lastDraw = -Infinity;
   private drawn = false;
+  private barCols = -1;
+  private barWidth = 0;
 
   constructor(private readonly out: ProgressStream, readonly mode: ProgressMode) {}
 
@@ -81,10 +93,16 @@ export class Progress {
     const cols = (this.out.columns !== undefined && this.out.columns > 0 ? this.out.columns : 100) - 1;
     const f = fraction(p);
     const text = ` ${(f * 100).toFixed(0).padStart(3)}% ${progressFields(p).join(' · ')}`;
-    const barWidth = Math.min(30, cols - text.length - 2);
+    if (cols !== this.barCols) {
+      // The bar keeps its width while the text changes (the eval field appearing, returns gaining digits):
+      // it is sized once per terminal width, for the text of a wide but plausible state, 10 to 30 cells,
+      // and left out below MIN_BAR_COLS (a text wider than planned is cut at the edge, as without a bar).
+      this.barCols = cols;
+      this.barWidth = cols + 1 >= MIN_BAR_COLS ? Math.min(30, Math.max(10, cols - barText(p).length - 2)) : 0;
+    }
+    const barWidth = this.barWidth;
     const full = Math.round(f * barWidth);
-    // Narrow terminal: drop the bar before cutting the text.
-    const line = barWidth >= 10 ? `[${'█'.repeat(full)}${'░'.repeat(barWidth - full)}]${text}` : text.trimStart();
+    const line = barWidth > 0 ? `[${'█'.repeat(full)}${'░'.repeat(barWidth - full)}]${text}` : text.trimStart();
     this.out.write(`\r${line.slice(0, cols)}\x1b[K`);
     this.drawn = true;
   }

@@ -4,9 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { EVAL_EPISODES } from '../agents/loop.js';
 import { decodeContainer } from '../nn/container.js';
 import { ENV_IDS, isEnvId, makeEnv } from '../envs/make.js';
-import { type Agent, type Algorithm, ALGO_NAMES, ALGORITHMS, presetOf } from './algos.js';
+import { type Agent, type Algorithm, ALGO_NAMES, ALGORITHMS, pickAlgo, pickPreset, presetOf } from './algos.js';
 import { type Flags, UsageError } from './args.js';
 import { defaultRunPath, FILES, type MetricLine, metricsUpTo, RunDir, type RunInfo, type Timing, ZERO_TIMING } from './run-dir.js';
 import { parseSets } from './sets.js';
@@ -16,8 +17,8 @@ import { didYouMean } from './suggest.js';
 export const DEFAULT_EPISODES = 100;
 /** 10 evaluations over the default run. */
 export const DEFAULT_EVAL_EVERY = 2000;
-/** Stable-Baselines3's EvalCallback default (n_eval_episodes=5). */
-export const DEFAULT_EVAL_EPISODES = 5;
+/** learn()'s default, Stable-Baselines3's EvalCallback's (n_eval_episodes=5). */
+export const DEFAULT_EVAL_EPISODES = EVAL_EPISODES;
 /** Periodic checkpoints by default: at every evaluation (every DEFAULT_EVAL_EVERY steps without them). */
 export const defaultSaveEvery = (evalEvery: number): number => (evalEvery > 0 ? evalEvery : DEFAULT_EVAL_EVERY);
 export type Target = RunInfo['target'];
@@ -40,12 +41,6 @@ export interface Setup {
   readonly resumedFrom: string | null;
 }
 
-function pickAlgo(name: string, command: string): Algorithm {
-  // Own names only: ALGORITHMS.toString is Object.prototype's, not an algorithm.
-  if (!Object.hasOwn(ALGORITHMS, name)) throw new UsageError(`unknown --algo ${JSON.stringify(name)}; known: ${ALGO_NAMES.join(', ')}${didYouMean(name, ALGO_NAMES)}`, command);
-  return ALGORITHMS[name]!;
-}
-
 /** What the flags of a fresh `train` choose: algorithm, env, preset and the validated agent options (throws UsageError). */
 export interface TrainChoice {
   readonly algoName: string;
@@ -63,9 +58,7 @@ export function trainChoice(f: Flags): TrainChoice {
   const algo = pickAlgo(algoName, 'train');
   const env = f.str('env') ?? 'Pendulum-v1';
   if (!isEnvId(env)) throw new UsageError(`unknown --env ${JSON.stringify(env)}; known: ${ENV_IDS.join(', ')}${didYouMean(env, ENV_IDS)}`, 'train');
-  const presets = Object.keys(algo.presets);
-  const preset = f.str('preset') ?? presets[0]!;
-  if (!presets.includes(preset)) throw new UsageError(`unknown --preset ${JSON.stringify(preset)}; ${algoName} has ${presets.join(', ')}${didYouMean(preset, presets)}`, 'train');
+  const preset = pickPreset(algoName, f.str('preset'), 'train');
   const overrides = parseSets(f.list('set'), algo, preset, 'train');
   return checkedChoice(algoName, env, preset, overrides, f.int('seed') ?? (overrides.seed as number | undefined) ?? 0, 'train');
 }

@@ -7,7 +7,7 @@
 import type { EvalRecord } from '../agents/agent.js';
 import { ENV_IDS } from '../envs/make.js';
 import { VERSION } from '../version.js';
-import { ALGO_NAMES } from './algos.js';
+import { ALGO_NAMES, pickAlgo, presetNotes } from './algos.js';
 import { type CommandSpec, parseArgs } from './args.js';
 import type { CliIO } from './io.js';
 import { Progress, type ProgressMode, formatDuration } from './progress.js';
@@ -24,7 +24,7 @@ export const TRAIN: CommandSpec = {
   flags: [
     { name: 'env', type: 'string', value: 'ID', help: `environment: ${ENV_IDS.join(', ')} (default Pendulum-v1)` },
     { name: 'algo', type: 'string', value: 'NAME', help: `algorithm: ${ALGO_NAMES.join(', ')} (default ddpg)` },
-    { name: 'preset', type: 'string', value: 'NAME', help: 'config preset: keras (the Keras notebook) or paper (Lillicrap et al. §7); default keras' },
+    { name: 'preset', type: 'string', value: 'NAME', help: "config preset of the algorithm (listed below; default the algorithm's first); ddpg-wasm config lists its fields" },
     { name: 'steps', type: 'int', min: 1, value: 'N', help: 'stop after N environment steps in total' },
     { name: 'episodes', type: 'int', min: 1, value: 'N', help: `stop after N episodes in total (default ${DEFAULT_EPISODES}: 20 000 Pendulum steps)` },
     { name: 'seed', type: 'int', value: 'N', help: 'seed of every generator of the run (default 0)' },
@@ -34,13 +34,15 @@ export const TRAIN: CommandSpec = {
     { name: 'save-every', type: 'int', value: 'N', help: 'write checkpoint.ddpg every N steps, 0 = only at the end (default: at every evaluation, else every 2000)' },
     { name: 'resume', type: 'string', value: 'FILE', help: 'continue the run of a full checkpoint bit-identically, up to --steps/--episodes (default: its original target)' },
     { name: 'config', type: 'string', value: 'FILE', help: 'a sweep spec (JSON) of one configuration: algo, env, preset, overrides, steps, evalEvery, …; flags override it' },
-    { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64]' },
+    { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64] (ddpg-wasm config lists them)' },
     { name: 'json', type: 'boolean', help: 'print summary.json on stdout (human output goes to stderr)' },
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the final summary' },
   ],
   notes: [
+    presetNotes(), // the first note: train --algo NAME --help shows that algorithm's alone
     'Files: metrics.jsonl (one record per episode and per evaluation), summary.json, checkpoint.ddpg (full state),\n' +
-    'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses).',
+    'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses). Every file of\n' +
+    'this library is .ddpg whatever the algorithm: its header names the algorithm, and eval and --resume read it.',
     'checkpoint.ddpg is also written every --save-every steps (atomically), so a crash or kill -9 loses at most\n' +
     'that much; --resume DIR/checkpoint.ddpg continues from it bit-identically.',
     'Ctrl-C stops between two steps, writes every file including a full checkpoint, and exits with code 130\n' +
@@ -123,16 +125,17 @@ function startLine(s: Setup): string {
   return `${from} until ${until} → ${s.dir.path}`;
 }
 
-function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null): string {
+function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null, next: boolean): string {
   const lines = [
     `${signal !== null ? `Interrupted by ${signal}` : 'Done'}: ${plural(sum.steps, 'step')}, ${plural(sum.episodes, 'episode')} in ${formatDuration(sum.wallSeconds)} ` +
       `(${sum.envStepsPerSecond.toFixed(0)} env steps/s, ${sum.updatesPerSecond.toFixed(0)} updates/s)`,
     `Final evaluation (${plural(sum.eval.episodes, 'episode')}): ${ret(sum.eval.mean)} ± ${ret(sum.eval.std)}; ` +
       `training return, last ${AVG_WINDOW} episodes: ${sum.trainReturnLast10 === null ? '–' : ret(sum.trainReturnLast10)}`,
     `weightsHash ${sum.weightsHash}`,
-    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.checkpoint, FILES.policy, FILES.curve].join(', ')}`,
+    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.checkpoint, FILES.policy, FILES.curve, FILES.run].join(', ')}`,
   ];
   if (signal !== null) lines.push(`Continue with: ddpg-wasm train --resume ${s.dir.file(FILES.checkpoint)}`);
+  else if (next) lines.push(`Next: ddpg-wasm eval --checkpoint ${s.dir.file(FILES.policy)}`, `Curve: ${s.dir.file(FILES.curve)}`);
   return lines.join('\n');
 }
 
@@ -162,7 +165,13 @@ export async function trainRun(setup: Setup, session: Session, trained?: () => v
 
 export async function trainCommand(argv: readonly string[], io: CliIO): Promise<number> {
   const f = parseArgs(TRAIN, argv);
-  if (f.bool('help')) return io.help(TRAIN);
+  if (f.bool('help')) {
+    // With --algo, the help lists that algorithm's presets (with their sources) instead of every algorithm's.
+    const algo = f.str('algo');
+    if (algo === undefined) return io.help(TRAIN);
+    pickAlgo(algo, 'train');
+    return io.help({ ...TRAIN, notes: [presetNotes(algo), ...TRAIN.notes!.slice(1)] });
+  }
   f.exclusive('steps', 'episodes');
   const setup = f.has('resume') ? resumeSetup(f) : f.has('config') ? configSetup(f) : freshSetup(f);
   const human = f.bool('json') ? io.stderr : io.stdout;
@@ -192,7 +201,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   try {
     const summary = await trainRun(setup, session, () => { finishing = session.signal === null; });
     if (f.bool('json')) io.stdout.write(`${JSON.stringify(summary)}\n`);
-    if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal)}\n`);
+    if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal, !f.bool('json') && !f.bool('quiet'))}\n`);
     return session.signal === null ? 0 : (SIGNAL_EXIT[session.signal] ?? 1);
   } finally {
     process.off('SIGINT', onSignal);

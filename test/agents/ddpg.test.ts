@@ -10,6 +10,7 @@ import { GaussianNoise } from '../../src/rl/noise.js';
 import { Rng } from '../../src/rng.js';
 import { paramIndices, shadowForward } from '../nn/helpers.js';
 import { SHORT_PENDULUM, SMALL, ToyEnv, firstByteDifference, smallAgent } from './helpers.js';
+import { DEFAULT_EVAL_EPISODES } from '../../src/cli/train-setup.js';
 
 /** Every replay row of a buffer (in insertion order while it has not wrapped). */
 function bufferRows(agent: DDPG): { action: Float32Array; reward: Float32Array; done: Float32Array } {
@@ -271,6 +272,14 @@ describe('DDPG.learn: the training loop', () => {
     await a.learn(60);
     const r1 = await a.evaluate(3), r2 = await a.evaluate(3);
     expect(r1['eval/returns']).toEqual(r2['eval/returns']);
+  });
+
+  it("evaluates 5 episodes by default in learn(), as the CLI's --eval-episodes (issue 16)", async () => {
+    const a = smallAgent(6);
+    const counts: number[] = [];
+    await a.learn(50, { evalEvery: 50, onEval: (r) => counts.push(r['eval/returns'].length) });
+    expect(counts).toEqual([5]);
+    expect(DEFAULT_EVAL_EPISODES).toBe(5);
   });
 
   it("evaluates on a fresh env with the training env's time limit, in evaluate() and in learn()", async () => {

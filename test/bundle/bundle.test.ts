@@ -13,6 +13,7 @@ import ts from 'typescript';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { importGraph, rel } from '../../bench/dist.js';
 import { BENCH } from '../../src/cli/bench.js';
+import { CONFIG } from '../../src/cli/config.js';
 import { helpText } from '../../src/cli/args.js';
 import { EVAL } from '../../src/cli/eval.js';
 import { TRAIN } from '../../src/cli/train.js';
@@ -167,7 +168,7 @@ describe('the minified output', () => {
   });
 
   it('leaves the CLI help texts as src/ builds them', async () => {
-    for (const [cmd, spec] of [['train', TRAIN], ['eval', EVAL], ['bench', BENCH]] as const) {
+    for (const [cmd, spec] of [['train', TRAIN], ['eval', EVAL], ['bench', BENCH], ['config', CONFIG]] as const) {
       const r = await cli(cmd, '--help');
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(`${helpText(spec)}\n`);

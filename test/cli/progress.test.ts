@@ -55,3 +55,34 @@ describe('Progress', () => {
     expect(s.out).toEqual([]);
   });
 });
+
+describe('the bar width (issue 16, item 7)', () => {
+  const cells = (line: string): number => (line.match(/[█░]/g) ?? []).length;
+
+  it('stays the same when the eval field appears and the returns gain digits', () => {
+    for (const cols of [120, 140, 160]) {
+      const s = sink(cols);
+      const p = new Progress(s, 'bar');
+      p.update({ ...state, steps: 100, episodes: 0, sps: 0, lastReturn: undefined, avg10: undefined, evalMean: undefined, evalStd: undefined }, true);
+      p.update({ ...state, lastReturn: -1.5, avg10: -2 }, true);
+      p.update(state, true);
+      p.update({ ...state, lastReturn: -1234.56, avg10: -1100.2, evalMean: -1500.3, evalStd: 300.1 }, true);
+      const widths = s.out.map(cells);
+      expect(widths[0], `${cols} columns`).toBeGreaterThanOrEqual(10);
+      expect(new Set(widths).size, `${cols} columns: ${widths.join(', ')}`).toBe(1);
+      for (const line of s.out) expect(line.replace(/^\r/, '').replace(/\x1b\[K$/, '').length).toBeLessThanOrEqual(cols - 1);
+    }
+  });
+
+  it('is resized when the terminal is', () => {
+    const s = { ...sink(160), columns: 160 };
+    const p = new Progress(s, 'bar');
+    p.update(state, true);
+    s.columns = 130;
+    p.update(state, true);
+    const [wide, narrow] = s.out.map(cells);
+    expect(wide).toBe(30);
+    expect(narrow).toBeLessThan(30);
+    expect(narrow).toBeGreaterThanOrEqual(10);
+  });
+});

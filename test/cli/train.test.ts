@@ -83,3 +83,25 @@ describe('ddpg-wasm train --steps 400', () => {
     expect(again.stderr).toContain('already holds a run');
   });
 });
+
+describe('what to do next (issue 16, item 4)', () => {
+  it('ends a finished run with the eval command of its policy and the path of its curve; the command works', async () => {
+    const out = join(tempDir(), 'next');
+    const r = await cli('train', '--algo', 'td3', '--steps', '200', '--eval-episodes', '1', '--out', out);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines.slice(-2)).toEqual([`Next: ddpg-wasm eval --checkpoint ${join(out, 'policy.ddpg')}`, `Curve: ${join(out, 'curve.svg')}`]);
+    expect(r.stdout).toContain('curve.svg, run.json');
+    expect(existsSync(join(out, 'curve.svg'))).toBe(true);
+    const ev = await cli(...lines.at(-2)!.replace('Next: ddpg-wasm ', '').split(' '), '--episodes', '1');
+    expect([ev.code, ev.stderr]).toEqual([0, '']);
+  }, 60_000);
+
+  it('leaves them out with --quiet and with --json', async () => {
+    for (const flag of ['--quiet', '--json']) {
+      const r = await cli('train', '--steps', '200', '--eval-episodes', '1', '--out', join(tempDir(), 'q'), flag);
+      expect(r.code).toBe(0);
+      expect(r.stdout + r.stderr).not.toMatch(/^(Next|Curve):/m);
+    }
+  }, 60_000);
+});
