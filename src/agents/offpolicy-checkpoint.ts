@@ -43,9 +43,8 @@ interface FullState {
 
 const hasActorNet = (a: Agent): boolean => a.parts.params.some((p) => p.block === 'actor' && p.net !== null);
 
-/** @internal */
+/** The agent's file of `kind` (checked by the caller, OffPolicyAgent.save). @internal */
 export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
-  if (kind !== 'full' && kind !== 'policy') throw new RangeError(`save: kind must be 'full' or 'policy', got ${String(kind)}`);
   const { params, optims, policy } = agent.parts;
   const pol: { info: NetInfo; params: Float32Array } = policy();
   const base = { kind, algo: agent.algo, env: envInfo(agent.env), actor: pol.info };
