@@ -100,6 +100,8 @@ export class RunDir {
       try {
         mkdirSync(p);
       } catch (e) {
+        // Another process (a parallel train or sweep trial) made it in between: fine if it is a directory.
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(p).isDirectory()) continue;
         throw new Error(`cannot create the run directory ${this.path}: ${(e as Error).message}`);
       }
     }
