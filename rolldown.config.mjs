@@ -8,8 +8,10 @@
 //                                            module state exists once), networks, the
 //                                            container and Policy; no training code
 //   dist/chunks/library.js                   the rest of the library
-//   dist/chunks/wasm-bytes.js                the inlined wasm (index.js and policy.js;
-//                                            never the workerd entries)
+//   dist/chunks/wasm-bytes.js                the inlined full wasm module and index.ts's
+//                                            init (index.js and the CLI; never the workerd
+//                                            entries; ddpg-wasm/policy has its own
+//                                            forward-only module inside dist/policy.js)
 //   dist/cli/main.js                         src/cli/* in one file
 //
 // Rolldown groups modules by the set of entries that reach them, which gives

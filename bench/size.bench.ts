@@ -54,6 +54,7 @@ export default async function run(): Promise<string> {
 
   const wasm = readFileSync(join(ROOT, 'dist/kernels.wasm'));
   const b64 = readFileSync(join(ROOT, 'dist/chunks/wasm-bytes.js'));
+  const policyWasm = readFileSync(join(ROOT, 'build/policy.wasm'));
   const [policy, , main] = entries;
   if (policy === undefined || main === undefined) throw new Error('dist/policy.js or dist/index.js is missing');
   const met = (gzBytes: number, kbTarget: number): string => (gzBytes <= kbTarget * 1000 ? 'yes' : 'no');
@@ -66,7 +67,7 @@ export default async function run(): Promise<string> {
       f.path === 'dist/chunks/wasm-bytes.js' ? 'dist/chunks/wasm-bytes.js (the inlined wasm, one char per byte)' :
       f.path.startsWith('dist/cli/') ? 'dist/cli/main.js (the CLI)' :
       f.path.startsWith('dist/chunks/') ? 'dist/chunks/{core,library}.js' :
-      f.path.endsWith('.js') ? 'dist/*.js (the four entries)' : f.path;
+      f.path.endsWith('.js') ? 'dist/*.js (the four entries; policy.js holds the forward-only wasm)' : f.path;
     const e = groups.get(g) ?? { raw: 0, gz: 0, n: 0 };
     e.raw += f.size;
     e.gz += gz(readFileSync(join(ROOT, f.path)));
@@ -88,7 +89,8 @@ export default async function run(): Promise<string> {
     table(['part of the tarball', 'files', 'raw KB', 'gzip KB (per file)'],
       [...groups].sort((a, b) => b[1].gz - a[1].gz).map(([g, e]) => [g, e.n, kb(e.raw), kb(e.gz)])),
     `The kernels: dist/kernels.wasm ${kb(wasm.length)} KB raw, ${kb(gz(wasm))} KB gzip; inlined (one char per byte) in ` +
-      `dist/chunks/wasm-bytes.js ${kb(b64.length)} KB raw, ${kb(gz(b64))} KB gzip. ` +
+      `dist/chunks/wasm-bytes.js ${kb(b64.length)} KB raw, ${kb(gz(b64))} KB gzip. The forward-only module of ddpg-wasm/policy ` +
+      `(build/policy.wasm) ${kb(policyWasm.length)} KB raw, ${kb(gz(policyWasm))} KB gzip, inlined in dist/policy.js. ` +
       `Files of ${policy.name}: ${policy.files.map(rel).join(', ')}.`,
   );
 }

@@ -46,7 +46,7 @@ let shared: WasmExports | null = null;
 
 const NOT_INITIALIZED =
   'ddpg-wasm is not initialized: call `await init()` (or `initSync()`) once before ' +
-  'creating kernels, networks, environments or agents';
+  'creating kernels, networks, environments or agents (ddpg-wasm/policy\'s init() loads only what Policy needs)';
 
 /** @internal */
 export function isModule(src: WasmSource): src is WebAssembly.Module {
@@ -75,8 +75,8 @@ function adopt(module: WebAssembly.Module): void {
   }
   const instance = new WebAssembly.Instance(module, {});
   const exports = instance.exports as unknown as WasmExports;
-  if (typeof exports.gemmEx !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
-    throw new TypeError('ddpg-wasm: the given wasm is not the ddpg-wasm kernel module (missing gemmEx or memory)');
+  if (typeof exports.gemmEx !== 'function' || typeof exports.adam !== 'function' || !(exports.memory instanceof WebAssembly.Memory)) {
+    throw new TypeError('ddpg-wasm: the given wasm is not the ddpg-wasm kernel module (missing gemmEx, adam or memory)');
   }
   compiled = module;
   shared = exports;
@@ -146,11 +146,15 @@ export function detMath(): DetMath {
   return shared;
 }
 
+/** The byte shift of the inlined modules; scripts/inline-wasm.mjs's SHIFT is the same number. */
+const INLINE_SHIFT = 41;
+
 /**
- * Decodes the inlined kernel module (scripts/inline-wasm.mjs): one char per byte,
- * printable ASCII as itself, any other byte b as U+0100 + b. Text that was not
- * read as UTF-8 (by a misconfigured server or bundler) has the wrong length or
- * foreign chars, and is refused rather than handed to the wasm compiler.
+ * Decodes an inlined kernel module (scripts/inline-wasm.mjs): one char per byte,
+ * c = (b + 41) mod 256, printable ASCII c as itself, any other c as U+0100 + c.
+ * Text that was not read as UTF-8 (by a misconfigured server or bundler) has the
+ * wrong length or foreign chars, and is refused rather than handed to the wasm
+ * compiler.
  *
  * @internal
  */
@@ -162,7 +166,7 @@ export function decodeInlined(text: string, length: number): Uint8Array<ArrayBuf
   for (let i = 0; i < length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 || (c >= 0x7f && c < 0x100) || c >= 0x200) throw corrupted(`char U+${c.toString(16).padStart(4, '0')} at ${i}`);
-    out[i] = c & 0xff;
+    out[i] = c - INLINE_SHIFT; // the store wraps mod 256
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * when given `out`.
  */
 import { Arena, type Block } from '../kernels/arena.js';
-import { createWasmKernels } from '../kernels/wasm.js';
+import { policyKernels } from '../kernels/inference.js';
 import { stageObservation, writeAction } from '../agents/act.js';
 import { decodeContainer, finiteNumberRecord, type PolicyHeader, type SpaceJSON } from '../nn/container.js';
 import { Network } from '../nn/network.js';
@@ -41,7 +41,7 @@ export class Policy {
     this.actionSpace = h.env.actionSpace;
     this.obsDim = h.env.observationSpace.low.length;
     this.actDim = h.env.actionSpace.low.length;
-    const arena = new Arena(createWasmKernels());
+    const arena = new Arena(policyKernels());
     this.net = new Network(arena, h.actor.spec, { maxBatch: 1, trainable: false, name: 'policy' });
     this.input = arena.alloc('policy.obs', this.obsDim);
     // Planned, not allocated yet: a spec claiming more than the file holds is refused before memory grows.

@@ -39,7 +39,7 @@ export function transpileForNode(extra: readonly string[] = []): Transpiled {
     mkdirSync(dirname(out), { recursive: true });
     writeFileSync(out, outputText);
   }
-  copyFileSync(join(ROOT, 'src/kernels/wasm-bytes.js'), join(dir, 'src/kernels/wasm-bytes.js'));
+  for (const f of ['wasm-bytes.js', 'policy-bytes.js']) copyFileSync(join(ROOT, 'src/kernels', f), join(dir, 'src/kernels', f));
   writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
   return { dir, dispose: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -89,7 +89,7 @@ describe('the bundled dist/', () => {
     const m = manifest();
     const placed = Object.values(m.outputs).flat();
     // A module that declares no value of its own (types and re-exports only) compiles to
-    // nothing: no output holds it. The generated inlined wasm is src/'s one .js module.
+    // nothing: no output holds it. The generated inlined modules are src/'s only .js files.
     const declaresNoValue = (f: string): boolean =>
       ts.createSourceFile(f, readFileSync(join(ROOT, 'src', f), 'utf8'), ts.ScriptTarget.ES2022).statements.every((st) =>
         ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st) || ts.isImportDeclaration(st) ||
@@ -101,12 +101,14 @@ describe('the bundled dist/', () => {
     expect(placed.length).toBe(new Set(placed).size);
     expect([...placed].sort()).toEqual(sources.filter((f) => !declaresNoValue(f)).map(asJs).sort());
     expect(m.outputs['chunks/core.js']).toContain('kernels/loader.js');
-    expect(m.outputs['chunks/wasm-bytes.js']).toEqual(['kernels/wasm-bytes.js']);
+    // The inlined full module and the default entry's init, which only that entry (and the CLI, through it) reach.
+    expect(m.outputs['chunks/wasm-bytes.js']).toEqual(['kernels/wasm-bytes.js', 'index.js']);
     expect(m.outputs['cli/main.js']!.every((f) => f.startsWith('cli/'))).toBe(true);
   });
 
-  it('keeps training code out of the policy entries: they reach only the core chunk (and the base64 one)', () => {
-    expect(importGraph(join(DIST, 'policy.js')).map(rel).sort()).toEqual(['dist/chunks/core.js', 'dist/chunks/wasm-bytes.js', 'dist/policy.js']);
+  it('keeps training code out of the policy entries: they reach only the core chunk (ddpg-wasm/policy holds its own forward-only module)', () => {
+    expect(importGraph(join(DIST, 'policy.js')).map(rel).sort()).toEqual(['dist/chunks/core.js', 'dist/policy.js']);
+    expect(manifest().outputs['policy.js']).toEqual(['kernels/policy-bytes.js', 'policy.js']);
     expect(importGraph(join(DIST, 'policy-workerd.js')).map(rel).sort()).toEqual(['dist/chunks/core.js', 'dist/kernels.wasm', 'dist/policy-workerd.js']);
     expect(importsOf('chunks/core.js')).toEqual([]);
     expect(manifest().outputs['chunks/core.js']!.filter((f) => /^(rl|envs)\/|agents\/(ddpg|td3|sac|loop)\.js|nn\/adam\.js/.test(f))).toEqual([]);
@@ -130,7 +132,7 @@ describe('the bundled dist/', () => {
     expect(text).not.toMatch(/\bclass (Network|Arena|DDPG|Policy)\b|\b(Network|Arena|DDPG|Policy)=class\b/);
   });
 
-  it('has one loader: init() from ddpg-wasm also serves ddpg-wasm/policy, and the other way round', () => {
+  it('has one loader: init() from ddpg-wasm also serves ddpg-wasm/policy; ddpg-wasm/policy\'s own init() serves only Policy', () => {
     const run = (script: string): string => execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: DIST, encoding: 'utf8' }).trim();
     const trainAndAct = `
       const env = lib.makeEnv('Pendulum-v1');
@@ -139,7 +141,11 @@ describe('the bundled dist/', () => {
       const a = agent.act(obs)[0], b = policy.Policy.load(agent.save({ kind: 'policy' })).act(obs)[0];
       console.log(lib.isInitialized(), a === b && Number.isFinite(a));`;
     expect(run(`const lib = await import('./index.js'); await lib.init(); const policy = await import('./policy.js'); ${trainAndAct}`)).toBe('true true');
-    expect(run(`const policy = await import('./policy.js'); policy.initSync(); const lib = await import('./index.js'); ${trainAndAct}`)).toBe('true true');
+    // ddpg-wasm/policy's initSync() compiles its forward-only module: agents still need ddpg-wasm's init(), and say so.
+    const policyFirst = `const policy = await import('./policy.js'); policy.initSync(); const lib = await import('./index.js');`;
+    expect(run(`${policyFirst} try { new lib.DDPG(lib.makeEnv('Pendulum-v1')); } catch (e) { console.log(lib.isInitialized(), e.message); }`))
+      .toMatch(/^false ddpg-wasm is not initialized: call `await init\(\)`.*ddpg-wasm\/policy's init\(\) loads only what Policy needs/);
+    expect(run(`${policyFirst} lib.initSync(); ${trainAndAct}`)).toBe('true true');
   });
 });
 

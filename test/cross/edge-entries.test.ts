@@ -52,10 +52,13 @@ describe('edge entries', () => {
       const files = reachable(entry);
       expect(files.has('kernels.wasm'), entry).toBe(true);
       expect(files.has('kernels/wasm-bytes.js'), entry).toBe(false);
+      expect(files.has('kernels/policy-bytes.js'), entry).toBe(false);
     }
   });
 
-  it('the default entry does reach it (so the reachability scan is not vacuous)', () => {
+  it('the default entries do reach theirs (so the reachability scan is not vacuous); ddpg-wasm/policy only the forward-only one', () => {
     expect(reachable('index.ts').has('kernels/wasm-bytes.js')).toBe(true);
+    expect(reachable('policy.ts').has('kernels/policy-bytes.js')).toBe(true);
+    expect(reachable('policy.ts').has('kernels/wasm-bytes.js')).toBe(false);
   });
 });

@@ -10,6 +10,7 @@ import { createKernels } from '../../src/kernels/index.js';
 import {
   decodeInlined, detMath, initSyncWith, initWith, instantiateKernels, isInitialized, wasmModule,
 } from '../../src/kernels/loader.js';
+import { POLICY_WASM_LENGTH, POLICY_WASM_TEXT } from '../../src/kernels/policy-bytes.js';
 import { WASM_LENGTH, WASM_TEXT } from '../../src/kernels/wasm-bytes.js';
 
 /** The inlined module's bytes, copied into a plain ArrayBuffer (a BufferSource). */
@@ -166,9 +167,15 @@ describe('decodeInlined (the inlined module, one char per byte)', () => {
     expect(Buffer.from(bytes()).equals(file)).toBe(true);
   });
 
-  it('decodes every byte value (printable ASCII as itself, the rest as U+0100 + b)', () => {
+  it('gives exactly the bytes of build/policy.wasm (ddpg-wasm/policy\'s forward-only module)', () => {
+    const file = readFileSync(new URL('../../build/policy.wasm', import.meta.url));
+    expect(Buffer.from(decodeInlined(POLICY_WASM_TEXT, POLICY_WASM_LENGTH)).equals(file)).toBe(true);
+  });
+
+  it('decodes every byte value (c = b + 41 mod 256; printable ASCII c as itself, the rest as U+0100 + c)', () => {
     const all = Array.from({ length: 256 }, (_, b) => b);
-    const text = all.map((b) => String.fromCharCode(b >= 0x20 && b < 0x7f && b !== 0x27 && b !== 0x5c ? b : 0x100 + b)).join('');
+    const shifted = all.map((b) => (b + 41) & 0xff);
+    const text = shifted.map((c) => String.fromCharCode(c >= 0x20 && c < 0x7f && c !== 0x27 && c !== 0x5c ? c : 0x100 + c)).join('');
     expect(Array.from(decodeInlined(text, 256))).toEqual(all);
   });
 

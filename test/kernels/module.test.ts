@@ -5,6 +5,7 @@
 // them. The deterministic module imports nothing; the fast one only the memory.
 import { describe, expect, it } from 'vitest';
 import { decodeInlined } from '../../src/kernels/loader.js';
+import { POLICY_WASM_LENGTH, POLICY_WASM_TEXT } from '../../src/kernels/policy-bytes.js';
 import { WASM_LENGTH, WASM_TEXT } from '../../src/kernels/wasm-bytes.js';
 import { readFileSync } from 'node:fs';
 
@@ -20,6 +21,15 @@ describe('deterministic build (inlined)', () => {
     for (const f of ['memory', 'gemm', 'gemmEx', 'adam', 'polyak', 'colSum', 'actBackward', 'sin', 'cos', 'log', 'exp', 'tanhf']) {
       expect(names).toContain(f);
     }
+  });
+});
+
+describe('forward-only build (ddpg-wasm/policy, inlined)', () => {
+  const bytes = decodeInlined(POLICY_WASM_TEXT, POLICY_WASM_LENGTH);
+
+  it('has no imports and exports its own memory and exactly what Policy.act needs', () => {
+    expect(imports(bytes)).toEqual([]);
+    expect(exportNames(bytes).sort()).toEqual(['gemmEx', 'heapBase', 'memory', 'setScratch']);
   });
 });
 
