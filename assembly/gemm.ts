@@ -73,11 +73,7 @@ function finish4(acc: v128, c: usize, j: i32): void {
     return;
   }
   if (eAct == ACT_TANH) {
-    // tanh has no SIMD form; do the lanes one by one (still the same order).
-    finish1(f32x4.extract_lane(acc, 0), c, j);
-    finish1(f32x4.extract_lane(acc, 1), c + 4, j + 1);
-    finish1(f32x4.extract_lane(acc, 2), c + 8, j + 2);
-    finish1(f32x4.extract_lane(acc, 3), c + 12, j + 3);
+    tanh4(acc, c, j);
     return;
   }
   // (×1 is exact, so the unit alpha/scale skips below change no bits.)
@@ -89,6 +85,16 @@ function finish4(acc: v128, c: usize, j: i32): void {
     z = v128.and(z, f32x4.gt(z, f32x4.splat(0)));
   }
   v128.store(c, eScale == 1 ? z : f32x4.mul(z, f32x4.splat(eScale)));
+}
+
+// tanh has no SIMD form: the lanes one by one (still the same order), out of
+// line (four tanhf calls dwarf a call; inlined at every tile they were most of
+// the module's size).
+function tanh4(acc: v128, c: usize, j: i32): void {
+  finish1(f32x4.extract_lane(acc, 0), c, j);
+  finish1(f32x4.extract_lane(acc, 1), c + 4, j + 1);
+  finish1(f32x4.extract_lane(acc, 2), c + 8, j + 2);
+  finish1(f32x4.extract_lane(acc, 3), c + 12, j + 3);
 }
 
 // The micro-kernel: a 4×8 tile of C in 8 f32x4 accumulators. Per p: two vector
