@@ -3,10 +3,10 @@
  * it loads, as shipped (minified by the build, files concatenated, gzip -9), held
  * at what they measure now plus a little room, so that growth is a decision.
  * Measured at the forward-only policy module and the smaller kernels (bench/RESULTS.md,
- * "Size"): tarball 102 336 (guard 102 600), ddpg-wasm/policy 9 960 (guard 10 200),
- * ddpg-wasm 35 347 (guard 35 600). The tarball met issue 13's 92 000 bytes (89 824)
+ * "Size"): tarball 103 502 (guard 103 750), ddpg-wasm/policy 9 960 (guard 10 200),
+ * ddpg-wasm 36 235 (guard 36 500). The tarball met issue 13's 92 000 bytes (89 824)
  * before the sweep, plot, statistics and config commands of issues 15 and 16 added
- * 14 KB of CLI; the main entry is 5.3 KB over its 30 000. Sizes are deterministic
+ * 14 KB of CLI; the main entry is 6.2 KB over its 30 000. Sizes are deterministic
  * for a given build (unlike timings), so they belong here; `npm run bench -- size`
  * has the breakdown and bench/RESULTS.md the history of what each byte went to.
  */
@@ -37,18 +37,18 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 102 600 bytes (gzip)', () => {
+  it('the npm tarball is at most 103 750 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(102_600);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(103_750);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 10 200 bytes gzip (issue 13 asks for 15 000: met)', () => {
     expect(shipped('policy.js', ['dist/chunks/core.js', 'dist/policy.js']), HINT).toBeLessThanOrEqual(10_200);
   });
 
-  it('ddpg-wasm, as shipped, is at most 35 600 bytes gzip (issue 13 aims at 30 000; issue 15 added stats)', () => {
+  it('ddpg-wasm, as shipped, is at most 36 500 bytes gzip (issue 13 aims at 30 000; issue 15 added stats)', () => {
     const files = ['dist/chunks/core.js', 'dist/chunks/library.js', 'dist/chunks/wasm-bytes.js', 'dist/index.js'];
-    expect(shipped('index.js', files), HINT).toBeLessThanOrEqual(35_600);
+    expect(shipped('index.js', files), HINT).toBeLessThanOrEqual(36_500);
   });
 });
