@@ -12,9 +12,9 @@
 // char U+0100 + c (two bytes in the UTF-8 file). Each byte value thus has one
 // fixed spelling, so gzip sees the module's own repetitions; the shift makes the
 // small values wasm is full of (0x00–0x54: opcodes' immediates, LEB128 lengths,
-// local indices) the one-byte spellings. Measured on the full module (bench/RESULTS.md,
-// "Size"): 8.32 KB gzip, against 8.77 KB unshifted and 10.7 KB as base64; raw wasm
-// gzips to 7.65 KB. The length is stored too: a file decoded as anything but UTF-8
+// local indices) the one-byte spellings. Measured on the full module (18 381 bytes;
+// bench/RESULTS.md, "Size"): 7.81 KB gzip, against 8.24 KB unshifted and 9.76 KB as
+// base64; the raw wasm gzips to 7.18 KB. The length is stored too: a file decoded as anything but UTF-8
 // is refused.
 //
 // Only the deterministic build is inlined; the fast GEMM ships as
