@@ -176,6 +176,7 @@ export function checkLoop(l: LoopState, obsDim: number): LoopState {
   if (typeof l.started !== 'boolean') refuse('"started" flag');
   // Episode sums: finite numbers (the loss sums are 0 before the first update).
   if (![l.epReturn, l.epCriticLoss, l.epActorLoss, l.epQ].every((v) => typeof v === 'number' && Number.isFinite(v))) refuse('episode sums');
+  if (l.bestMeanReturn !== undefined && !(typeof l.bestMeanReturn === 'number' && Number.isFinite(l.bestMeanReturn))) refuse('best evaluation return');
   if (l.obs !== null && !(Array.isArray(l.obs) && l.obs.length === obsDim && l.obs.every(Number.isFinite))) refuse('current observation');
   return l;
 }

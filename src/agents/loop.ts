@@ -38,6 +38,8 @@ export class RunLoop implements LoopProgress {
   episodes = 0;
   /** Gradient updates (update() calls). */
   updates = 0;
+  /** The best mean return of learn()'s periodic evaluations so far (−Infinity before the first); checkpointed. */
+  bestMeanReturn = -Infinity;
   private started = false;
   private obs: Float32Array | null = null;
   private epReturn = 0;
@@ -87,9 +89,18 @@ export class RunLoop implements LoopProgress {
         await yieldToEventLoop();
       }
       if (evalEnv !== null && this.steps % evalEvery === 0) {
-        o.onEval?.(this.evaluate(evalEnv, o.evalEpisodes ?? EVAL_EPISODES));
+        this.evaluated(o, this.evaluate(evalEnv, o.evalEpisodes ?? EVAL_EPISODES));
         await yieldToEventLoop();
       }
+    }
+  }
+
+  /** A periodic evaluation's callbacks; a new best (SB3's EvalCallback: mean > best so far) also gets the policy file. */
+  private evaluated(o: LearnOptions, r: EvalRecord): void {
+    o.onEval?.(r);
+    if (r['eval/mean_return'] > this.bestMeanReturn) {
+      this.bestMeanReturn = r['eval/mean_return'];
+      o.onNewBest?.(r, this.agent.save({ kind: 'policy' }));
     }
   }
 
@@ -233,6 +244,8 @@ export class RunLoop implements LoopProgress {
       steps: this.steps, episodes: this.episodes, updates: this.updates, started: this.started,
       obs: this.obs === null ? null : Array.from(this.obs), epReturn: this.epReturn, epLen: this.epLen,
       epUpdates: this.epUpdates, epCriticLoss: this.epCritic, epActorLoss: this.epActor, epActorUpdates: this.epActorN, epQ: this.epQ,
+      // Only once an evaluation ran, so checkpoints of runs without evaluations keep their bytes.
+      ...(this.bestMeanReturn > -Infinity ? { bestMeanReturn: this.bestMeanReturn } : {}),
     };
   }
 
@@ -250,6 +263,7 @@ export class RunLoop implements LoopProgress {
     this.epActor = s.epActorLoss;
     this.epActorN = s.epActorUpdates;
     this.epQ = s.epQ;
+    this.bestMeanReturn = s.bestMeanReturn ?? -Infinity;
   }
 }
 
@@ -266,11 +280,11 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
   const ee = o.evalEvery ?? 0;
   if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${showValue(ee)}`);
   checkEpisodes(o.evalEpisodes ?? EVAL_EPISODES, 'learn: evalEpisodes');
-  if (ee > 0 && o.onEval === undefined) {
-    throw new RangeError('learn: evalEvery > 0 needs an onEval callback to receive the evaluations (without one they would run for nothing)');
+  if (ee > 0 && o.onEval === undefined && o.onNewBest === undefined) {
+    throw new RangeError('learn: evalEvery > 0 needs an onEval or onNewBest callback to receive the evaluations (without one they would run for nothing)');
   }
   // Before the first step: a bad callback would otherwise fail mid-run, after training state changed.
-  for (const k of ['onStep', 'onEpisode', 'onEval'] as const) {
+  for (const k of ['onStep', 'onEpisode', 'onEval', 'onNewBest'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`learn: ${k} must be a function, got ${showValue(o[k])}`);
   }
 }

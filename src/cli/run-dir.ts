@@ -18,6 +18,7 @@ export const FILES = {
   summary: 'summary.json',
   checkpoint: 'checkpoint.ddpg',
   policy: 'policy.ddpg',
+  best: 'best-policy.ddpg',
   curve: 'curve.svg',
   run: 'run.json',
 } as const;
