@@ -12,7 +12,7 @@
  * - 'policy': the deterministic policy and the spaces only, readable by the
  *   inference-only entry `ddpg-wasm/policy`.
  */
-import type { Env } from '../envs/env.js';
+import { type Env, normalizing } from '../envs/env.js';
 import { builtinEnvOptions, isEnvId, makeEnv } from '../envs/make.js';
 import type { Network } from '../nn/network.js';
 import { type Decoded, decodeContainer, type EnvInfo, finiteNumberRecord, type PolicyHeader } from '../nn/container.js';
@@ -105,7 +105,29 @@ export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined):
     throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
   }
   checkFullHeader(checkpoint);
-  return { checkpoint, env: resolveEnv(checkpoint.header.env, env), config: checkpoint.header.config };
+  return { checkpoint, env: normalized(checkpoint, resolveEnv(checkpoint.header.env, env)), config: checkpoint.header.config };
+}
+
+/**
+ * The env of a file with a `normalize` section: the caller's NormalizeEnv, given
+ * the file's statistics. Either both or neither normalize (fresh statistics, or
+ * none, would change the run).
+ */
+function normalized(c: DecodedCheckpoint, env: Env): Env {
+  const n = c.header.normalize, w = normalizing(env);
+  if (n === undefined) {
+    if (w !== null) c.refuse('the file has no normalization statistics, but the given env is a NormalizeEnv; pass the env it wraps');
+    return env;
+  }
+  if (w === null) {
+    c.refuse("it was trained on a NormalizeEnv: pass load() one around the env (import { NormalizeEnv } from 'ddpg-wasm/normalize'); it gets the file's statistics");
+  }
+  try {
+    w.setStats(n as never);
+  } catch (e) {
+    c.refuse(`its normalize section: ${(e as Error).message}`);
+  }
+  return w;
 }
 
 /**

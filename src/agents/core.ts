@@ -24,7 +24,7 @@ import { Arena, type Tensor } from '../kernels/arena.js';
 import { createKernels, type Backend } from '../kernels/index.js';
 import type { Kernels } from '../kernels/types.js';
 import { Adam, type AdamOptions, type Trainable } from '../nn/adam.js';
-import { hashFloat32Hex } from '../nn/hash.js';
+import { hashFloat32Hex } from '../nn/hash-floats.js';
 import { Network } from '../nn/network.js';
 import type { NetworkSpec } from '../nn/spec.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';

@@ -5,7 +5,7 @@
  * Progress lives here (not in local variables of learn()) so that
  * learn(a); learn(b) ≡ learn(a + b), and a saved run resumes mid-episode.
  */
-import type { Env, StepResult } from '../envs/env.js';
+import { type Env, normalizing, type StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
 import { seedPlus } from '../rng.js';
 import { showName, showValue } from '../show.js';
@@ -68,8 +68,7 @@ export class RunLoop implements LoopProgress {
     checkLearnArgs(totalSteps, o);
     const a = this.agent, env = a.env;
     const evalEvery = o.evalEvery ?? 0;
-    const evalEnv = evalEvery > 0 ? (o.evalEnv ?? defaultEvalEnv(env)) : null;
-    if (evalEnv !== null) checkEvalEnv(a, evalEnv, 'learn: evalEnv');
+    const evalEnv = evalEvery > 0 ? evalView(a, o.evalEnv ?? defaultEvalEnv(env), 'learn: evalEnv') : null;
     const end = this.steps + totalSteps, t0 = now(), s0 = this.steps;
     if (this.obs === null && end > this.steps) this.beginEpisode();
     while (this.steps < end && !o.signal?.aborted) {
@@ -201,9 +200,7 @@ export class RunLoop implements LoopProgress {
   /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. @internal */
   evaluateWith(episodes: number, env: Env | undefined): EvalRecord {
     checkEpisodes(episodes, 'evaluate: episodes');
-    const e = env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument');
-    checkEvalEnv(this.agent, e, 'evaluate: env');
-    return this.evaluate(e, episodes);
+    return this.evaluate(evalView(this.agent, env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument'), 'evaluate: env'), episodes);
   }
 
   /** Runs the deterministic policy for `episodes` episodes on `env` (does not touch training streams). @internal */
@@ -325,6 +322,17 @@ function checkEvalEnv(a: Agent, env: Env, what: string): void {
   if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
     throw new TypeError(`${what}: ${showName(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
+}
+
+/**
+ * The env an evaluation runs on, checked: with a NormalizeEnv for training, a
+ * plain env is wrapped in its frozen evaluation copy (shared statistics, the
+ * env's own rewards).
+ */
+function evalView(a: Agent, env: Env, what: string): Env {
+  checkEvalEnv(a, env, what);
+  const n = normalizing(a.env);
+  return n !== null && normalizing(env) === null ? n.evalEnv(env) : env;
 }
 
 /**

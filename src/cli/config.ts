@@ -7,6 +7,7 @@
 import { ALGO_NAMES, ALGORITHMS, pickAlgo, pickPreset, presetNotes } from './algos.js';
 import { type CommandSpec, parseArgs } from './args.js';
 import type { CliIO } from './io.js';
+import { NORMALIZE } from './sets.js';
 
 export const CONFIG: CommandSpec = {
   name: 'config',
@@ -55,13 +56,15 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   autoAlpha: 'learn α',
   targetEntropy: "target entropy; 'auto' = −|A|",
   seed: 'seed of the run (train --seed)',
+  [NORMALIZE]: 'SB3 VecNormalize: running mean/std of observations and of the discounted return (rewards); defaults clipObs 10, clipReward 10, gamma 0.99, epsilon 1e-8',
 };
 
 /** The fields of `algoName` in `preset`: value, range, doc. */
 export function configFields(algoName: string, preset: string): Record<string, { value: unknown; range: string; doc: string }> {
   const algo = ALGORITHMS[algoName]!;
   const values = algo.presets[preset] as Record<string, unknown>;
-  return Object.fromEntries(algo.fields.map((k) => [k, { value: values[k], range: algo.schema[k]!.range, doc: FIELD_DOCS[k] ?? '' }]));
+  const normalize = { value: false, range: 'true, false or { obs, reward, clipObs, clipReward, gamma, epsilon }', doc: FIELD_DOCS[NORMALIZE]! };
+  return { ...Object.fromEntries(algo.fields.map((k) => [k, { value: values[k], range: algo.schema[k]!.range, doc: FIELD_DOCS[k] ?? '' }])), [NORMALIZE]: normalize };
 }
 
 export function configCommand(argv: readonly string[], io: CliIO): number {

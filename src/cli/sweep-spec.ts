@@ -21,7 +21,7 @@ import { exp, log } from '../kernels/math.js';
 import { Rng } from '../rng.js';
 import { ALGO_NAMES, ALGORITHMS } from './algos.js';
 import { type Flags, UsageError } from './args.js';
-import { parseSets } from './sets.js';
+import { parseSets, NORMALIZE } from './sets.js';
 import { didYouMean } from './suggest.js';
 import {
   checkedChoice, DEFAULT_EVAL_EPISODES, DEFAULT_EVAL_EVERY, defaultSaveEvery, freshSetupAt, readFileOrFail, runSettings,
@@ -148,7 +148,7 @@ export function parseSpec(v: unknown, where = 'sweep spec'): SweepSpec {
   const presets = Object.keys(a.presets);
   const preset = name(own(o, 'preset'), 'preset', presets, presets[0]!, where);
   const overrides = fieldMap(objectAt(own(o, 'overrides') ?? {}, 'overrides', null, where), 'overrides', a.fields, algo, where, (x) => x);
-  const merged = overridesOf(algo, preset, overrides, {});
+  const { [NORMALIZE]: _normalize, ...merged } = overridesOf(algo, preset, overrides, {}); // normalize is checked per trial (checkedChoice)
   try {
     a.validate({ ...merged, preset, seed: 0 });
   } catch (e) {

@@ -24,6 +24,7 @@ import { TRAIN } from '../../src/cli/train.js';
 import { trainChoice } from '../../src/cli/train-setup.js';
 import { box, EpisodicEnv, type Env, type EnvOptions, type StepResult, type Transition } from '../../src/envs/env.js';
 import { makeEnv } from '../../src/envs/make.js';
+import { NormalizeEnv } from '../../src/envs/normalize.js';
 import { Policy } from '../../src/policy/policy.js';
 import type { Rng } from '../../src/rng.js';
 import { attempt, attemptAsync, edgeNumber, hostile, hostileEnv, named, own, PROTO_KEYS, runs, tally } from './hostile.js';
@@ -165,14 +166,14 @@ describe('learn(totalSteps, options) and evaluate(episodes, env)', () => {
   const small = fc.oneof(hostile, fc.integer({ min: 0, max: 12 }));
   const learnOpts = fc.oneof(hostile, fc.record({
     evalEvery: small, evalEpisodes: small, evalEnv: fc.oneof(hostile, fc.constant(null).map(() => new Mass())),
-    onStep: fc.oneof(hostile, fc.constant(() => {})), onEpisode: hostile, onEval: fc.oneof(hostile, fc.constant(() => {})), signal: hostile,
+    onStep: fc.oneof(hostile, fc.constant(() => {})), onEpisode: hostile, onEval: fc.oneof(hostile, fc.constant(() => {})), onNewBest: fc.oneof(hostile, fc.constant(() => {})), signal: hostile,
   }, { requiredKeys: [] }));
 
   for (const a of ALGOS) {
     it(`${a.name}: learn() succeeds or is refused naming the argument, and the agent stays sound`, async () => {
       const agent = a.make(new Mass());
       await fc.assert(fc.asyncProperty(small, learnOpts, async (n, o) => {
-        await attemptAsync(`${a.name}.learn`, /totalSteps|options|evalEvery|evalEpisodes|evalEnv|onStep|onEpisode|onEval|signal/, () => agent.learn(n as number, o as never), () => {});
+        await attemptAsync(`${a.name}.learn`, /totalSteps|options|evalEvery|evalEpisodes|evalEnv|onStep|onEpisode|onEval|onNewBest|signal/, () => agent.learn(n as number, o as never), () => {});
       }), runs(40));
       expectSound(agent, a.load, new Mass());
     });
@@ -250,6 +251,30 @@ describe('save() and load()', () => {
       expect(Policy.load(policy).act([0, 0]).every(Number.isFinite)).toBe(true);
     });
   }
+});
+
+describe('NormalizeEnv: options and setStats', () => {
+  const key = fc.constantFrom('obs', 'reward', 'clipObs', 'clipReward', 'gamma', 'epsilon', 'clip', ...PROTO_KEYS);
+  const options = fc.oneof(hostile, fc.dictionary(key, fc.oneof(hostile, edgeNumber, fc.boolean()), { maxKeys: 4 }));
+
+  it('new NormalizeEnv(env, options) succeeds or is refused naming NormalizeEnv; a made one steps finitely', () => {
+    fc.assert(fc.property(fc.oneof(hostileEnv, fc.constant(null).map(() => new Mass())), options, (env, o) => void attempt('NormalizeEnv', /NormalizeEnv/, () => {
+      const e = new NormalizeEnv(env as Env, o as never);
+      e.reset(1);
+      return e.step([0.5]).obs;
+    })), runs(300));
+  });
+
+  it('setStats(state) restores a state or is refused naming the field, leaving a sound env', () => {
+    const good = new NormalizeEnv(new Mass()).getStats();
+    const state = fc.oneof(hostile, fc.tuple(fc.constantFrom(...Object.keys(good), ...PROTO_KEYS), fc.oneof(hostile, edgeNumber)).map(([k, v]) => ({ ...good, ...own(k, v) })));
+    fc.assert(fc.property(state, (st) => {
+      const e = new NormalizeEnv(new Mass());
+      attempt('NormalizeEnv.setStats', /NormalizeEnv\.setStats: \w+|obs|reward|clip|gamma|epsilon/, () => e.setStats(st as never), () => {});
+      e.reset(2);
+      expect([...e.step([0.1]).obs].every(Number.isFinite)).toBe(true);
+    }), runs(300));
+  });
 });
 
 describe('environments: makeEnv, reset, step, setState', () => {
