@@ -163,6 +163,8 @@ export interface Agent {
   readonly loop: LoopProgress;
   act(obs: ArrayLike<number>, options?: ActOptions): Float32Array;
   update(): UpdateStats;
+  /** Sets the scheduled ("lin_X") learning rates for `steps` environment steps. @internal */
+  scheduleRates(steps: number): void;
   learn(totalSteps: number, options?: LearnOptions): Promise<unknown>;
   evaluate(episodes?: number, env?: Env): Promise<EvalRecord>;
   weightsHash(): string;

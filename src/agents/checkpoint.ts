@@ -115,19 +115,13 @@ export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined):
  */
 function normalized(c: DecodedCheckpoint, env: Env): Env {
   const n = c.header.normalize, w = normalizing(env);
-  if (n === undefined) {
-    if (w !== null) c.refuse('the file has no normalization statistics, but the given env is a NormalizeEnv; pass the env it wraps');
-    return env;
-  }
-  if (w === null) {
-    c.refuse("it was trained on a NormalizeEnv: pass load() one around the env (import { NormalizeEnv } from 'ddpg-wasm/normalize'); it gets the file's statistics");
-  }
+  if ((n === undefined) !== (w === null)) c.refuse(`pass load() a NormalizeEnv (ddpg-wasm/normalize) exactly when the file has a normalize section (it has ${n === undefined ? 'none' : 'one'})`);
   try {
-    w.setStats(n as never);
+    w?.setStats(n as never);
   } catch (e) {
     c.refuse(`its normalize section: ${(e as Error).message}`);
   }
-  return w;
+  return env;
 }
 
 /**
@@ -196,9 +190,8 @@ export function checkLoop(l: LoopState, obsDim: number): LoopState {
   const ints = [l.steps, l.episodes, l.updates, l.epLen, l.epUpdates, l.epActorUpdates];
   if (!ints.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) refuse('loop counters');
   if (typeof l.started !== 'boolean') refuse('"started" flag');
-  // Episode sums: finite numbers (the loss sums are 0 before the first update).
-  if (![l.epReturn, l.epCriticLoss, l.epActorLoss, l.epQ].every((v) => typeof v === 'number' && Number.isFinite(v))) refuse('episode sums');
-  if (l.bestMeanReturn !== undefined && !(typeof l.bestMeanReturn === 'number' && Number.isFinite(l.bestMeanReturn))) refuse('best evaluation return');
+  // Episode sums: finite numbers (the loss sums are 0 before the first update); the best evaluation too, when there is one.
+  if (![l.epReturn, l.epCriticLoss, l.epActorLoss, l.epQ, l.bestMeanReturn ?? 0].every((v) => typeof v === 'number' && Number.isFinite(v))) refuse('episode sums');
   if (l.obs !== null && !(Array.isArray(l.obs) && l.obs.length === obsDim && l.obs.every(Number.isFinite))) refuse('current observation');
   return l;
 }

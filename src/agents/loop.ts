@@ -88,18 +88,15 @@ export class RunLoop implements LoopProgress {
         await yieldToEventLoop();
       }
       if (evalEnv !== null && this.steps % evalEvery === 0) {
-        this.evaluated(o, this.evaluate(evalEnv, o.evalEpisodes ?? EVAL_EPISODES));
+        const r = this.evaluate(evalEnv, o.evalEpisodes ?? EVAL_EPISODES);
+        o.onEval?.(r);
+        // SB3's EvalCallback: a new best is a mean above every earlier one; onNewBest gets the policy file.
+        if (r['eval/mean_return'] > this.bestMeanReturn) {
+          this.bestMeanReturn = r['eval/mean_return'];
+          o.onNewBest?.(r, a.save({ kind: 'policy' }));
+        }
         await yieldToEventLoop();
       }
-    }
-  }
-
-  /** A periodic evaluation's callbacks; a new best (SB3's EvalCallback: mean > best so far) also gets the policy file. */
-  private evaluated(o: LearnOptions, r: EvalRecord): void {
-    o.onEval?.(r);
-    if (r['eval/mean_return'] > this.bestMeanReturn) {
-      this.bestMeanReturn = r['eval/mean_return'];
-      o.onNewBest?.(r, this.agent.save({ kind: 'policy' }));
     }
   }
 
@@ -135,6 +132,7 @@ export class RunLoop implements LoopProgress {
     const c = this.agent.config;
     if (this.steps <= c.learningStarts || this.steps % c.trainFreq !== 0) return null;
     let stats: UpdateStats | null = null;
+    this.agent.scheduleRates(this.steps);
     for (let g = 0; g < c.gradientSteps; g++) {
       stats = this.agent.update();
       this.updates++;
@@ -278,7 +276,7 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
   if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${showValue(ee)}`);
   checkEpisodes(o.evalEpisodes ?? EVAL_EPISODES, 'learn: evalEpisodes');
   if (ee > 0 && o.onEval === undefined && o.onNewBest === undefined) {
-    throw new RangeError('learn: evalEvery > 0 needs an onEval or onNewBest callback to receive the evaluations (without one they would run for nothing)');
+    throw new RangeError('learn: evalEvery > 0 needs an onEval or onNewBest callback');
   }
   // Before the first step: a bad callback would otherwise fail mid-run, after training state changed.
   for (const k of ['onStep', 'onEpisode', 'onEval', 'onNewBest'] as const) {

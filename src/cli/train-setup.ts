@@ -64,13 +64,25 @@ export function trainChoice(f: Flags): TrainChoice {
   if (!isEnvId(env)) throw new UsageError(`unknown --env ${JSON.stringify(env)}; known: ${ENV_IDS.join(', ')}${didYouMean(env, ENV_IDS)}`, 'train');
   const preset = pickPreset(algoName, f.str('preset'), 'train');
   const overrides = parseSets(f.list('set'), algo, preset, 'train');
-  return checkedChoice(algoName, env, preset, overrides, f.int('seed') ?? (overrides.seed as number | undefined) ?? 0, 'train');
+  return checkedChoice(algoName, env, preset, overrides, f.int('seed') ?? (overrides.seed as number | undefined) ?? 0, 'train', targetFrom(f));
+}
+
+/**
+ * RL Zoo's habit: a "lin_X" learning rate falls to 0 over the run. Without an
+ * explicit scheduleSteps, the run's length (its steps, or episodes × the time
+ * limit) is taken.
+ */
+export function withSchedule(overrides: Record<string, unknown>, target: Target, env: string): Record<string, unknown> {
+  const lin = Object.values(overrides).some((v) => typeof v === 'string' && v.startsWith('lin_'));
+  if (!lin || overrides.scheduleSteps !== undefined) return overrides;
+  return { ...overrides, scheduleSteps: 'steps' in target ? target.steps : target.episodes * makeEnv(env).maxEpisodeSteps };
 }
 
 /** A choice of names already checked (a known algorithm, env and preset): validates the agent options (throws UsageError). */
-export function checkedChoice(algoName: string, env: string, preset: string, overrides: Record<string, unknown>, seed: number, command: string): TrainChoice {
+export function checkedChoice(algoName: string, env: string, preset: string, overrides: Record<string, unknown>, seed: number, command: string,
+                              target: Target = { episodes: DEFAULT_EPISODES }): TrainChoice {
   const algo = ALGORITHMS[algoName]!;
-  const { [NORMALIZE]: norm, ...agentOverrides } = overrides;
+  const { [NORMALIZE]: norm, ...agentOverrides } = withSchedule(overrides, target, env);
   const normalize = normalizeChoice(norm, env, command);
   const options = { ...agentOverrides, preset, seed };
   try {

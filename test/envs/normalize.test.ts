@@ -136,11 +136,11 @@ describe('agents on a NormalizeEnv', () => {
   it('refuses to load a normalized checkpoint without a NormalizeEnv, and a plain one with one', async () => {
     const a = smallAgent(1, {}, wrapped());
     await a.learn(20);
-    expect(() => DDPG.load(a.save())).toThrow(/trained on a NormalizeEnv: pass load\(\) one around the env/);
+    expect(() => DDPG.load(a.save())).toThrow('pass load() a NormalizeEnv (ddpg-wasm/normalize) exactly when the file has a normalize section (it has one)');
     const plain = smallAgent(1);
     await plain.learn(20);
     expect(new DataView(plain.save().buffer).getUint32(8, true)).toBe(2); // runs without it keep format 2 and their bytes
-    expect(() => DDPG.load(plain.save(), wrapped())).toThrow(/no normalization statistics, but the given env is a NormalizeEnv/);
+    expect(() => DDPG.load(plain.save(), wrapped())).toThrow('pass load() a NormalizeEnv (ddpg-wasm/normalize) exactly when the file has a normalize section (it has none)');
   });
 
   it('works on a custom env: the evaluation env is wrapped in the frozen copy, returns in the env\'s own units', async () => {

@@ -96,7 +96,7 @@ function expectSound(agent: Agent, load: (b: Uint8Array, e?: Env) => Agent, env?
 
 /** A config override: a known field, a prototype member name or a typo, with a hostile or edge value. */
 const override = (fields: readonly string[]): fc.Arbitrary<[string, unknown]> =>
-  fc.tuple(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS, 'preset', 'backend', 'gama')), fc.oneof(hostile, edgeNumber, fc.integer({ min: 1, max: 8 }), fc.constantFrom([3], [], 'reference')));
+  fc.tuple(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS, 'preset', 'backend', 'gama')), fc.oneof(hostile, edgeNumber, fc.integer({ min: 1, max: 8 }), fc.constantFrom([3], [], 'reference', 'lin_1e-3', 'lin_9', 'lin_')));
 
 /** A hostile actionNoise: a known kind with one member replaced, an unknown member, or junk. */
 const noise = fc.oneof(
