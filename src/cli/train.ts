@@ -41,7 +41,8 @@ export const TRAIN: CommandSpec = {
   ],
   notes: [
     presetNotes(), // the first note: train --algo NAME --help shows that algorithm's alone
-    'Files: metrics.jsonl (one record per episode and per evaluation), summary.json, checkpoint.ddpg (full state),\n' +
+    'Files: metrics.jsonl (one record per episode and per evaluation) and progress.csv (the same rows, SB3\'s keys),\n' +
+    'summary.json, checkpoint.ddpg (full state),\n' +
     'policy.ddpg (actor only), best-policy.ddpg (the policy of the best periodic evaluation so far, as SB3\'s\n' +
     'EvalCallback), curve.svg (learning curve), run.json (the settings --resume reuses). Every file of\n' +
     'this library is .ddpg whatever the algorithm: its header names the algorithm, and eval and --resume read it.',
@@ -135,7 +136,7 @@ function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null, next
     `Final evaluation (${plural(sum.eval.episodes, 'episode')}): ${ret(sum.eval.mean)} ± ${ret(sum.eval.std)}; ` +
       `training return, last ${AVG_WINDOW} episodes: ${sum.trainReturnLast10 === null ? '–' : ret(sum.trainReturnLast10)}`,
     `weightsHash ${sum.weightsHash}`,
-    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.checkpoint, FILES.policy, ...(best ? [FILES.best] : []), FILES.curve, FILES.run].join(', ')}`,
+    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.csv, FILES.checkpoint, FILES.policy, ...(best ? [FILES.best] : []), FILES.curve, FILES.run].join(', ')}`,
   ];
   if (signal !== null) lines.push(`Continue with: ddpg-wasm train --resume ${s.dir.file(FILES.checkpoint)}`);
   else if (next) {
