@@ -34,10 +34,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 111 109 bytes (gzip)', () => {
+  it('the npm tarball is at most 111 232 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(111_109);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(111_232);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 16 500 bytes gzip (issue 13 aims at 15 000)', () => {
