@@ -5,6 +5,7 @@
  * it in its fresh clone (no ../shared beside it) after `npm ci` and `npm test`
  * (the README's install and test commands, which build dist/). Steps:
  *
+ *   0. `npm run build` prints nothing of its own when it succeeds;
  *   1. `train --help` for each algorithm lists that algorithm's presets;
  *   2. the README's main command, `npm start`, as a 2 000-step run
  *      (`npm start -- --steps 2000 --out DIR`): every file the README lists,
@@ -39,6 +40,11 @@ function run(cmd, args, opts = {}) {
 
 if (process.env.NEWCOMER_CLEAN === '1') check(!existsSync(join(ROOT, '..', 'shared')), 'the clone has no ../shared beside it');
 check(existsSync(CLI), 'dist/ is built (npm ci && npm run build, or npm test, first)');
+
+// 0. The README's build is quiet when all is well (issue 16, item 7): nothing but npm's own lines.
+const build = spawnSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, encoding: 'utf8' });
+check(build.status === 0 && build.stdout.trim() === '' && build.stderr.trim() === '', 'npm run build prints nothing when it succeeds', `${build.stdout}\n${build.stderr}`);
+say('npm run build: quiet');
 
 // 1. train --help per algorithm: its presets, and nothing about the others'.
 const PRESETS = { ddpg: ['keras', 'paper'], td3: ['rltools', 'paper', 'zoo'], sac: ['rltools', 'paper', 'zoo'] };
