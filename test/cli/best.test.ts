@@ -4,21 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, tempDir } from './helpers.js';
+import { cli, straightAndResumed } from './helpers.js';
 
 const ARGS = ['--seed', '2', '--eval-every', '200', '--eval-episodes', '2'];
 let base: string;
 
 beforeAll(async () => {
-  await ensureBuilt();
-  base = tempDir();
-  const [straight, half] = await Promise.all([
-    cli('train', '--steps', '800', ...ARGS, '--out', join(base, 'straight')),
-    cli('train', '--steps', '400', ...ARGS, '--out', join(base, 'half')),
-  ]);
-  expect([straight.code, straight.stderr, half.code, half.stderr]).toEqual([0, '', 0, '']);
-  const resumed = await cli('train', '--resume', join(base, 'half', 'checkpoint.ddpg'), '--steps', '800');
-  expect([resumed.code, resumed.stderr]).toEqual([0, '']);
+  base = await straightAndResumed(ARGS, 800, 400);
 }, 180_000);
 
 const evalMeans = (dir: string): number[] => readFileSync(join(base, dir, 'metrics.jsonl'), 'utf8').split('\n').filter((l) => l !== '')

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CSV_KEYS } from '../../src/cli/run-dir.js';
-import { cli, ensureBuilt, tempDir } from './helpers.js';
+import { straightAndResumed } from './helpers.js';
 
 const ARGS = ['--seed', '6', '--eval-every', '200', '--eval-episodes', '1'];
 let base: string;
@@ -14,12 +14,7 @@ const metrics = (dir: string): Record<string, unknown>[] =>
   readFileSync(join(base, dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 
 beforeAll(async () => {
-  await ensureBuilt();
-  base = tempDir();
-  const [a, b] = await Promise.all([cli('train', '--steps', '800', ...ARGS, '--out', join(base, 'straight')), cli('train', '--steps', '500', ...ARGS, '--out', join(base, 'half'))]);
-  expect([a.code, b.code]).toEqual([0, 0]);
-  const r = await cli('train', '--resume', join(base, 'half', 'checkpoint.ddpg'), '--steps', '800');
-  expect([r.code, r.stderr]).toEqual([0, '']);
+  base = await straightAndResumed(ARGS, 800, 500);
 }, 180_000);
 
 describe('progress.csv', () => {

@@ -4,22 +4,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, tempDir } from './helpers.js';
+import { cli, straightAndResumed } from './helpers.js';
 
 const ARGS = ['--algo', 'td3', '--seed', '1', '--eval-every', '200', '--eval-episodes', '1', '--set', 'normalize=true', '--set', 'normalize.clipObs=5'];
 let base: string;
 const hash = (dir: string): string => (JSON.parse(readFileSync(join(base, dir, 'summary.json'), 'utf8')) as { weightsHash: string }).weightsHash;
 
 beforeAll(async () => {
-  await ensureBuilt();
-  base = tempDir();
-  const [a, b] = await Promise.all([
-    cli('train', '--steps', '500', ...ARGS, '--out', join(base, 'straight')),
-    cli('train', '--steps', '300', ...ARGS, '--out', join(base, 'half')),
-  ]);
-  expect([a.code, a.stderr, b.code, b.stderr]).toEqual([0, '', 0, '']);
-  const r = await cli('train', '--resume', join(base, 'half', 'checkpoint.ddpg'), '--steps', '500');
-  expect([r.code, r.stderr]).toEqual([0, '']);
+  base = await straightAndResumed(ARGS, 500, 300);
 }, 180_000);
 
 describe('train --set normalize', () => {
