@@ -304,8 +304,9 @@ describe('environments: makeEnv, reset, step, setState', () => {
 describe('CLI flags (train, eval)', () => {
   const hostileWord = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...PROTO_KEYS, '', '-', '--', '-h', '1e400', '-1', '2e4', '20_000', '9007199254740993', 'NaN', 'ddpg', 'td3', 'sac', 'keras', 'paper', 'Pendulum-v1'));
   const setItem = fc.oneof(
-    fc.tuple(fc.constantFrom('actorLr', 'actionNoise', 'actionNoise.sigma', 'actionNoise.__proto__.kind', 'actionNoise.constructor.prototype.kind', '__proto__.kind', 'actorLayers', 'seed', 'toString', 'alpha', 'policyDelay'),
-      fc.constantFrom('5e-4', '1e400', 'NaN', '"policy"', '{"type":"ou"}', '[64,64]', '[]', '{"__proto__":{"kind":"policy"}}', 'null', '10n', '-1')).map(([k, v]) => `${k}=${v}`),
+    fc.tuple(fc.constantFrom('actorLr', 'actionNoise', 'actionNoise.sigma', 'actionNoise.__proto__.kind', 'actionNoise.constructor.prototype.kind', '__proto__.kind', 'actorLayers', 'seed', 'toString', 'alpha', 'policyDelay',
+      'normalize', 'normalize.clipObs', 'normalize.__proto__.kind', 'scheduleSteps', 'criticLr'),
+      fc.constantFrom('5e-4', '1e400', 'NaN', '"policy"', '{"type":"ou"}', '[64,64]', '[]', '{"__proto__":{"kind":"policy"}}', 'null', '10n', '-1', 'true', 'false', 'lin_1e-3', 'lin_x', '{"obs":false,"reward":false}')).map(([k, v]) => `${k}=${v}`),
     hostileWord,
   );
   const token = fc.oneof(
@@ -316,7 +317,7 @@ describe('CLI flags (train, eval)', () => {
 
   it('train: any argv gives a checked config or a UsageError naming the flag or field', () => {
     fc.assert(fc.property(fc.array(token, { maxLength: 6 }), (argv) => {
-      attempt('CLI train flags', /--|argument|field|config|set|unknown/, () => trainChoice(parseArgs(TRAIN, argv)), () => {});
+      attempt('CLI train flags', /--|argument|field|config|set|unknown|normalize/, () => trainChoice(parseArgs(TRAIN, argv)), () => {});
       expect(({} as { kind?: unknown }).kind).toBeUndefined();
       expect(Object.keys(Object.prototype)).toEqual([]);
     }), runs(400));
