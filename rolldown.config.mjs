@@ -8,6 +8,8 @@
 //                                            module state exists once), networks, the
 //                                            container and Policy; no training code
 //   dist/chunks/library.js                   the rest of the library
+//   dist/normalize.js                        NormalizeEnv alone (ddpg-wasm/normalize)
+//   dist/chunks/normalize.js                 NormalizeEnv (that entry's and the CLI's)
 //   dist/chunks/wasm-bytes.js                the inlined full wasm module and index.ts's
 //                                            init (index.js and the CLI; never the workerd
 //                                            entries; ddpg-wasm/policy has its own
@@ -38,6 +40,7 @@ function chunkName({ name, moduleIds }) {
   if (names.includes('kernels/wasm-bytes.js')) return 'wasm-bytes';
   if (names.includes('kernels/loader.js')) return 'core';
   if (names.includes('agents/core.js')) return 'library';
+  if (names.includes('envs/normalize.js')) return 'normalize'; // NormalizeEnv: the normalize entry's and the CLI's
   throw new Error(`rolldown.config.mjs: unexpected shared chunk of ${names.join(', ')}`);
 }
 
@@ -73,6 +76,7 @@ export default defineConfig({
     policy: 'src/policy.ts',
     workerd: 'src/workerd.ts',
     'policy-workerd': 'src/policy-workerd.ts',
+    normalize: 'src/normalize.ts',
     'cli/main': 'src/cli/main.ts',
   },
   platform: 'neutral',

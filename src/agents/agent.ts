@@ -73,6 +73,13 @@ export interface LearnOptions {
   readonly onStep?: (record: StepRecord) => void;
   readonly onEpisode?: (record: EpisodeRecord) => void;
   readonly onEval?: (record: EvalRecord) => void;
+  /**
+   * After an evaluation whose mean return beats every earlier one of the agent's
+   * life (SB3's EvalCallback `callback_on_new_best`; `agent.loop.bestMeanReturn`,
+   * kept in full checkpoints): `policy` is that moment's policy file, as
+   * `save({ kind: 'policy' })` gives it (write it as your best-policy.ddpg).
+   */
+  readonly onNewBest?: (record: EvalRecord, policy: Uint8Array) => void;
   /** Evaluate every this many environment steps (0 = never). Default 0. */
   readonly evalEvery?: number;
   /** Episodes per evaluation. Default 5 (SB3's EvalCallback, and the CLI's). */
@@ -105,6 +112,8 @@ export interface LoopState {
   /** Updates of this episode that ran an actor step (TD3 delays them). */
   readonly epActorUpdates: number;
   readonly epQ: number;
+  /** The best periodic evaluation's mean return; absent before the first. */
+  readonly bestMeanReturn?: number;
 }
 
 /** The run loop's public face: progress over the agent's life. */
@@ -115,6 +124,8 @@ export interface LoopProgress {
   readonly episodes: number;
   /** Gradient updates (update() calls). */
   readonly updates: number;
+  /** The best mean return of learn()'s periodic evaluations so far (−Infinity before the first). */
+  readonly bestMeanReturn: number;
   /** @internal */
   getState(): LoopState;
   /** @internal */
@@ -152,6 +163,8 @@ export interface Agent {
   readonly loop: LoopProgress;
   act(obs: ArrayLike<number>, options?: ActOptions): Float32Array;
   update(): UpdateStats;
+  /** Sets the scheduled ("lin_X") learning rates for `steps` environment steps. @internal */
+  scheduleRates(steps: number): void;
   learn(totalSteps: number, options?: LearnOptions): Promise<unknown>;
   evaluate(episodes?: number, env?: Env): Promise<EvalRecord>;
   weightsHash(): string;

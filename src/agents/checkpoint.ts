@@ -12,7 +12,7 @@
  * - 'policy': the deterministic policy and the spaces only, readable by the
  *   inference-only entry `ddpg-wasm/policy`.
  */
-import type { Env } from '../envs/env.js';
+import { type Env, normalizing } from '../envs/env.js';
 import { builtinEnvOptions, isEnvId, makeEnv } from '../envs/make.js';
 import type { Network } from '../nn/network.js';
 import { type Decoded, decodeContainer, type EnvInfo, finiteNumberRecord, type PolicyHeader } from '../nn/container.js';
@@ -105,7 +105,23 @@ export function openFull(bytes: Uint8Array, algo: string, env: Env | undefined):
     throw new Error('ddpg-wasm checkpoint: this is a policy-only file; load it with Policy.load() from "ddpg-wasm/policy"');
   }
   checkFullHeader(checkpoint);
-  return { checkpoint, env: resolveEnv(checkpoint.header.env, env), config: checkpoint.header.config };
+  return { checkpoint, env: normalized(checkpoint, resolveEnv(checkpoint.header.env, env)), config: checkpoint.header.config };
+}
+
+/**
+ * The env of a file with a `normalize` section: the caller's NormalizeEnv, given
+ * the file's statistics. Either both or neither normalize (fresh statistics, or
+ * none, would change the run).
+ */
+function normalized(c: DecodedCheckpoint, env: Env): Env {
+  const n = c.header.normalize, w = normalizing(env);
+  if ((n === undefined) !== (w === null)) c.refuse(`pass load() a NormalizeEnv (ddpg-wasm/normalize) exactly when the file has a normalize section (it has ${n === undefined ? 'none' : 'one'})`);
+  try {
+    w?.setStats(n as never);
+  } catch (e) {
+    c.refuse(`its normalize section: ${(e as Error).message}`);
+  }
+  return env;
 }
 
 /**
@@ -174,8 +190,8 @@ export function checkLoop(l: LoopState, obsDim: number): LoopState {
   const ints = [l.steps, l.episodes, l.updates, l.epLen, l.epUpdates, l.epActorUpdates];
   if (!ints.every((v) => Number.isSafeInteger(v) && (v as number) >= 0)) refuse('loop counters');
   if (typeof l.started !== 'boolean') refuse('"started" flag');
-  // Episode sums: finite numbers (the loss sums are 0 before the first update).
-  if (![l.epReturn, l.epCriticLoss, l.epActorLoss, l.epQ].every((v) => typeof v === 'number' && Number.isFinite(v))) refuse('episode sums');
+  // Episode sums: finite numbers (the loss sums are 0 before the first update); the best evaluation too, when there is one.
+  if (![l.epReturn, l.epCriticLoss, l.epActorLoss, l.epQ, l.bestMeanReturn ?? 0].every((v) => typeof v === 'number' && Number.isFinite(v))) refuse('episode sums');
   if (l.obs !== null && !(Array.isArray(l.obs) && l.obs.length === obsDim && l.obs.every(Number.isFinite))) refuse('current observation');
   return l;
 }

@@ -30,10 +30,10 @@ export interface OffPolicyConfig {
    * criticActionLayers); a linear 1-unit output follows.
    */
   readonly criticLayers: readonly number[];
-  /** Actor (policy) Adam learning rate. */
-  readonly actorLr: number;
-  /** Critic Adam learning rate (each critic has its own Adam, which equals one Adam over all of them). */
-  readonly criticLr: number;
+  /** Actor (policy) Adam learning rate: a number, or RL Zoo's `"lin_X"` (X falling linearly to 0 over scheduleSteps). */
+  readonly actorLr: LearningRate;
+  /** Critic Adam learning rate (each critic has its own Adam, which equals one Adam over all of them); a number or `"lin_X"`. */
+  readonly criticLr: LearningRate;
   /** Adam ε (Keras 1e-7; PyTorch and Kingma & Ba 1e-8). */
   readonly adamEps: number;
   /** Discount γ. */
@@ -52,7 +52,15 @@ export interface OffPolicyConfig {
   readonly gradientSteps: number;
   /** Seed of every generator of the run (integer in [0, 2^53 − 1]). */
   readonly seed: number;
+  /** Environment steps over which a `"lin_X"` learning rate falls from X to 0 (RL Zoo: the run's length). Needed with one; absent by default. */
+  readonly scheduleSteps?: number;
 }
+
+/** A constant learning rate, or RL Zoo's linear schedule `"lin_X"`: X·(1 − min(1, steps/scheduleSteps)), updated before each update. */
+export type LearningRate = number | `lin_${number}`;
+
+/** A rate's initial value: the number itself, X of a "lin_X" rate, NaN for anything else. @internal */
+export const linStart = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v.startsWith('lin_') ? Number(v.slice(4)) : NaN);
 
 /** Exploration by action noise, a = clip(μ(s) + scale·h·𝒩, −h, h) (DDPG, TD3; SAC samples its policy instead). */
 export interface ExplorationConfig {
@@ -125,6 +133,8 @@ export const oneOf = (...xs: readonly unknown[]): Check => check(`one of ${xs.ma
 
 /** A learning rate, τ or ε: (0, 1]. */
 const rate = num(0, 1, true, false);
+/** A learning rate: a number in (0, 1], or "lin_X" with X in (0, 1]. @internal */
+export const learningRate: Check = check('a number in (0, 1] or "lin_X", X in (0, 1]', (v) => linStart(v) > 0 && linStart(v) <= 1);
 const steps = int(0, Number.MAX_SAFE_INTEGER);
 /** Noise magnitudes: bounded so that every sample stays finite in float32 (rl/noise.ts uses the same 1e6). @internal */
 export const magnitude = num(0, 1e6, false, false);
@@ -154,8 +164,8 @@ const actionNoise: Check = check("an object { type: 'ou' | 'gaussian' | 'none', 
 export const OFF_POLICY_SCHEMA: Schema<OffPolicyConfig> = {
   actorLayers: widths(0),
   criticLayers: widths(0),
-  actorLr: rate,
-  criticLr: rate,
+  actorLr: learningRate,
+  criticLr: learningRate,
   adamEps: rate,
   gamma: num(0, 1, false, false),
   tau: rate,
@@ -165,6 +175,7 @@ export const OFF_POLICY_SCHEMA: Schema<OffPolicyConfig> = {
   trainFreq: int(1, 1_000_000),
   gradientSteps: int(0, 1_000_000),
   seed: steps,
+  scheduleSteps: check('absent or an integer ≥ 1', (v) => v === undefined || (Number.isSafeInteger(v) && (v as number) >= 1)),
 };
 
 /** The checks of ExplorationConfig's fields. @internal */

@@ -24,16 +24,16 @@ import { Arena, type Tensor } from '../kernels/arena.js';
 import { createKernels, type Backend } from '../kernels/index.js';
 import type { Kernels } from '../kernels/types.js';
 import { Adam, type AdamOptions, type Trainable } from '../nn/adam.js';
-import { hashFloat32Hex } from '../nn/hash.js';
+import { hashFloat32Hex } from '../nn/hash-floats.js';
 import { Network } from '../nn/network.js';
 import type { NetworkSpec } from '../nn/spec.js';
 import { ReplayBuffer, type ReplayBatch } from '../rl/buffer.js';
-import { createNoise, type ActionNoise } from '../rl/noise.js';
+import { createNoise, linearDecay, type ActionNoise } from '../rl/noise.js';
 import { Rng } from '../rng.js';
 import { stageObservation, writeAction } from './act.js';
 import type { ActOptions, Agent, AgentParts, AlgoId, EvalRecord, LearnOptions, NetInfo, SaveKind, UpdateStats } from './agent.js';
 import { type DecodedCheckpoint, openFull } from './checkpoint.js';
-import type { ExplorationConfig, OffPolicyConfig } from './config.js';
+import { type ExplorationConfig, fail, type LearningRate, linStart, type OffPolicyConfig } from './config.js';
 import { RunLoop } from './loop.js';
 import { checkPlan, netInfo, restoreAgent, saveAgent } from './offpolicy-checkpoint.js';
 import { showName, showValue } from '../show.js';
@@ -136,6 +136,8 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   private readonly noiseOut: Float32Array;
   private readonly params: { block: string; net: Network | null; tensor: Tensor }[] = [];
   private readonly optims: { block: string; adam: Adam }[] = [];
+  /** The optimisers whose learning rate is "lin_X": X, and the Adam to set. */
+  private readonly schedules: { readonly adam: Adam; readonly start: number }[] = [];
   private readonly stats = { criticLoss: 0, actorLoss: 0, actorUpdated: false, qMean: 0 };
   /** 'DDPG', 'TD3', 'SAC': prefixes errors. @internal */
   private readonly who: string;
@@ -191,11 +193,22 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
     return { name: block, kernels: this.kernels, size, params, grads };
   }
 
-  /** Adam on `target` (stored with it); `field` names the learning rate in errors. @internal */
-  protected adam(target: Trainable, options: AdamOptions, field: string): Adam {
-    const adam = new Adam(this.arena, target, options, field);
+  /** Adam on `target` (stored with it); `field` names the learning rate in errors; a "lin_X" rate is scheduled. @internal */
+  protected adam(target: Trainable, options: Omit<AdamOptions, 'lr'> & { readonly lr: LearningRate }, field: string): Adam {
+    const start = linStart(options.lr);
+    const adam = new Adam(this.arena, target, { ...options, lr: start }, field);
     this.optims.push({ block: target.name, adam });
+    if (typeof options.lr === 'string') {
+      // A "lin_X" rate falls to 0 over scheduleSteps, which has no default (checked before memory grows).
+      if (this.config.scheduleSteps === undefined) fail(this.algo.toUpperCase(), 'scheduleSteps', undefined, `an integer ≥ 1 with ${field} "lin_X"`);
+      this.schedules.push({ adam, start });
+    }
     return adam;
+  }
+
+  /** Sets every "lin_X" learning rate to X·(1 − min(1, steps/scheduleSteps)), SB3's progress_remaining·X (the loop calls it before each update). @internal */
+  scheduleRates(steps: number): void {
+    for (const s of this.schedules) s.adam.lr = s.start * linearDecay(steps, this.config.scheduleSteps!, 0);
   }
 
   /** A staging tensor of the algorithm's own (e.g. TD3's smoothed target action). @internal */

@@ -5,7 +5,7 @@
  * Progress lives here (not in local variables of learn()) so that
  * learn(a); learn(b) ≡ learn(a + b), and a saved run resumes mid-episode.
  */
-import type { Env, StepResult } from '../envs/env.js';
+import { type Env, normalizing, type StepResult } from '../envs/env.js';
 import { builtinEnvOptions, makeEnv } from '../envs/make.js';
 import { seedPlus } from '../rng.js';
 import { showName, showValue } from '../show.js';
@@ -38,6 +38,8 @@ export class RunLoop implements LoopProgress {
   episodes = 0;
   /** Gradient updates (update() calls). */
   updates = 0;
+  /** The best mean return of learn()'s periodic evaluations so far (−Infinity before the first); checkpointed. */
+  bestMeanReturn = -Infinity;
   private started = false;
   private obs: Float32Array | null = null;
   private epReturn = 0;
@@ -66,8 +68,7 @@ export class RunLoop implements LoopProgress {
     checkLearnArgs(totalSteps, o);
     const a = this.agent, env = a.env;
     const evalEvery = o.evalEvery ?? 0;
-    const evalEnv = evalEvery > 0 ? (o.evalEnv ?? defaultEvalEnv(env)) : null;
-    if (evalEnv !== null) checkEvalEnv(a, evalEnv, 'learn: evalEnv');
+    const evalEnv = evalEvery > 0 ? evalView(a, o.evalEnv ?? defaultEvalEnv(env), 'learn: evalEnv') : null;
     const end = this.steps + totalSteps, t0 = now(), s0 = this.steps;
     if (this.obs === null && end > this.steps) this.beginEpisode();
     while (this.steps < end && !o.signal?.aborted) {
@@ -87,7 +88,13 @@ export class RunLoop implements LoopProgress {
         await yieldToEventLoop();
       }
       if (evalEnv !== null && this.steps % evalEvery === 0) {
-        o.onEval?.(this.evaluate(evalEnv, o.evalEpisodes ?? EVAL_EPISODES));
+        const r = this.evaluate(evalEnv, o.evalEpisodes ?? EVAL_EPISODES);
+        o.onEval?.(r);
+        // SB3's EvalCallback: a new best is a mean above every earlier one; onNewBest gets the policy file.
+        if (r['eval/mean_return'] > this.bestMeanReturn) {
+          this.bestMeanReturn = r['eval/mean_return'];
+          o.onNewBest?.(r, a.save({ kind: 'policy' }));
+        }
         await yieldToEventLoop();
       }
     }
@@ -125,6 +132,7 @@ export class RunLoop implements LoopProgress {
     const c = this.agent.config;
     if (this.steps <= c.learningStarts || this.steps % c.trainFreq !== 0) return null;
     let stats: UpdateStats | null = null;
+    this.agent.scheduleRates(this.steps);
     for (let g = 0; g < c.gradientSteps; g++) {
       stats = this.agent.update();
       this.updates++;
@@ -190,9 +198,7 @@ export class RunLoop implements LoopProgress {
   /** What every agent's public evaluate() does: checks `episodes`, defaults `env` to a fresh built-in one. @internal */
   evaluateWith(episodes: number, env: Env | undefined): EvalRecord {
     checkEpisodes(episodes, 'evaluate: episodes');
-    const e = env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument');
-    checkEvalEnv(this.agent, e, 'evaluate: env');
-    return this.evaluate(e, episodes);
+    return this.evaluate(evalView(this.agent, env ?? defaultEvalEnv(this.agent.env, 'evaluate() needs an env argument'), 'evaluate: env'), episodes);
   }
 
   /** Runs the deterministic policy for `episodes` episodes on `env` (does not touch training streams). @internal */
@@ -233,6 +239,8 @@ export class RunLoop implements LoopProgress {
       steps: this.steps, episodes: this.episodes, updates: this.updates, started: this.started,
       obs: this.obs === null ? null : Array.from(this.obs), epReturn: this.epReturn, epLen: this.epLen,
       epUpdates: this.epUpdates, epCriticLoss: this.epCritic, epActorLoss: this.epActor, epActorUpdates: this.epActorN, epQ: this.epQ,
+      // Only once an evaluation ran, so checkpoints of runs without evaluations keep their bytes.
+      ...(this.bestMeanReturn > -Infinity ? { bestMeanReturn: this.bestMeanReturn } : {}),
     };
   }
 
@@ -250,6 +258,7 @@ export class RunLoop implements LoopProgress {
     this.epActor = s.epActorLoss;
     this.epActorN = s.epActorUpdates;
     this.epQ = s.epQ;
+    this.bestMeanReturn = s.bestMeanReturn ?? -Infinity;
   }
 }
 
@@ -266,11 +275,11 @@ function checkLearnArgs(totalSteps: number, o: LearnOptions): void {
   const ee = o.evalEvery ?? 0;
   if (!Number.isSafeInteger(ee) || ee < 0) throw new RangeError(`learn: evalEvery must be a non-negative integer (0 = never), got ${showValue(ee)}`);
   checkEpisodes(o.evalEpisodes ?? EVAL_EPISODES, 'learn: evalEpisodes');
-  if (ee > 0 && o.onEval === undefined) {
-    throw new RangeError('learn: evalEvery > 0 needs an onEval callback to receive the evaluations (without one they would run for nothing)');
+  if (ee > 0 && o.onEval === undefined && o.onNewBest === undefined) {
+    throw new RangeError('learn: evalEvery > 0 needs an onEval or onNewBest callback');
   }
   // Before the first step: a bad callback would otherwise fail mid-run, after training state changed.
-  for (const k of ['onStep', 'onEpisode', 'onEval'] as const) {
+  for (const k of ['onStep', 'onEpisode', 'onEval', 'onNewBest'] as const) {
     if (o[k] !== undefined && typeof o[k] !== 'function') throw new TypeError(`learn: ${k} must be a function, got ${showValue(o[k])}`);
   }
 }
@@ -311,6 +320,17 @@ function checkEvalEnv(a: Agent, env: Env, what: string): void {
   if (!(Number.isSafeInteger(env.maxEpisodeSteps) && env.maxEpisodeSteps >= 1)) {
     throw new TypeError(`${what}: ${showName(env.id)} has maxEpisodeSteps ${showValue(env.maxEpisodeSteps)}; it must be a positive integer (the time limit)`);
   }
+}
+
+/**
+ * The env an evaluation runs on, checked: with a NormalizeEnv for training, a
+ * plain env is wrapped in its frozen evaluation copy (shared statistics, the
+ * env's own rewards).
+ */
+function evalView(a: Agent, env: Env, what: string): Env {
+  checkEvalEnv(a, env, what);
+  const n = normalizing(a.env);
+  return n !== null && normalizing(env) === null ? n.evalEnv(env) : env;
 }
 
 /**

@@ -21,9 +21,10 @@
  * 'actor'), each parameter block, each optimiser's `<block>.adam.m` / `.v`,
  * and the replay buffer's rows (buffer.obs, … see rl/buffer.ts).
  */
-import type { EnvSnapshot } from '../envs/env.js';
+import { type EnvSnapshot, normalizing } from '../envs/env.js';
 import type { AdamState } from '../nn/adam.js';
-import { type BlockData, encodeContainer } from '../nn/container.js';
+import { type BlockData } from '../nn/container.js';
+import { encodeContainer } from '../nn/container-write.js';
 import type { BufferState } from '../rl/buffer.js';
 import type { NoiseState } from '../rl/noise.js';
 import type { Rng, RngState } from '../rng.js';
@@ -47,8 +48,11 @@ const hasActorNet = (a: Agent): boolean => a.parts.params.some((p) => p.block ==
 export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
   const { params, optims, policy } = agent.parts;
   const pol: { info: NetInfo; params: Float32Array } = policy();
-  const base = { kind, algo: agent.algo, env: envInfo(agent.env), actor: pol.info };
-  if (kind === 'policy') return encodeContainer(base, [{ name: 'actor', data: pol.params }]);
+  // A NormalizeEnv's statistics (file format 3); Policy.load applies the float32 mean and std blocks.
+  const norm = normalizing(agent.env), o = norm?.obsBlocks();
+  const normBlocks = norm?.options.obs === true ? [{ name: 'normalize.mean', data: o!.mean }, { name: 'normalize.std', data: o!.std }] : [];
+  const base = { kind, algo: agent.algo, env: envInfo(agent.env), actor: pol.info, ...(norm === null ? {} : { normalize: norm.getStats() }) };
+  if (kind === 'policy') return encodeContainer(base, [{ name: 'actor', data: pol.params }, ...normBlocks]);
   const rngs: Record<string, RngState> = {};
   for (const [k, r] of Object.entries<Rng>(agent.rngs)) rngs[k] = r.getState();
   const adam: Record<string, AdamState> = {};
@@ -65,7 +69,7 @@ export function saveAgent(agent: Agent, kind: SaveKind): Uint8Array {
     blocks.push({ name: p.block, data: p.tensor.f32.slice() });
   }
   for (const o of optims) blocks.push({ name: `${o.block}.adam.m`, data: o.adam.m.f32.slice() }, { name: `${o.block}.adam.v`, data: o.adam.v.f32.slice() });
-  blocks.push(...buffer.blocks);
+  blocks.push(...buffer.blocks, ...normBlocks);
   return encodeContainer({ ...base, nets, config: agent.config, state }, blocks);
 }
 

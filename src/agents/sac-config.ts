@@ -4,11 +4,11 @@
  * by sampling its own policy, so it has no action-noise fields. Adam's ε is
  * added to √v̂ (PyTorch's form, as every SAC reference implementation).
  */
-import { check, num, OFF_POLICY_SCHEMA, type OffPolicyConfig, oneOf, resolve, RLTOOLS_PENDULUM, type Schema } from './config.js';
+import { check, type LearningRate, learningRate, num, OFF_POLICY_SCHEMA, type OffPolicyConfig, oneOf, resolve, RLTOOLS_PENDULUM, type Schema } from './config.js';
 
 export interface SACConfig extends OffPolicyConfig {
   /** Temperature Adam learning rate λ (on log α). */
-  readonly alphaLr: number;
+  readonly alphaLr: LearningRate;
   /** Initial temperature α₀ > 0 (the value throughout when autoAlpha is false). */
   readonly initialAlpha: number;
   /** Learn α towards the target entropy (Haarnoja et al. 2018b, §5); false keeps α = initialAlpha. */
@@ -68,7 +68,7 @@ export const SAC_PRESETS: Readonly<Record<SACPresetName, SACConfig>> = Object.fr
 /** Field → check; resolveSACConfig validates with it. @internal */
 export const SAC_SCHEMA: Schema<SACConfig> = {
   ...OFF_POLICY_SCHEMA,
-  alphaLr: num(0, 1, true, false),
+  alphaLr: learningRate,
   initialAlpha: num(0, 1e6, true, false),
   autoAlpha: oneOf(true, false),
   targetEntropy: check("'auto' or a finite number in [−1e6, 1e6]", (v) => v === 'auto' || (typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= 1e6)),

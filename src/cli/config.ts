@@ -7,6 +7,7 @@
 import { ALGO_NAMES, ALGORITHMS, pickAlgo, pickPreset, presetNotes } from './algos.js';
 import { type CommandSpec, parseArgs } from './args.js';
 import type { CliIO } from './io.js';
+import { NORMALIZE } from './sets.js';
 
 export const CONFIG: CommandSpec = {
   name: 'config',
@@ -31,9 +32,9 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   criticStateLayers: 'critic layers on the state before the join',
   criticActionLayers: 'critic layers on the action before the join',
   init: 'weight init',
-  actorLr: 'actor learning rate',
-  criticLr: 'critic learning rate',
-  alphaLr: 'learning rate of log α',
+  actorLr: 'actor learning rate; "lin_1e-3" falls linearly to 0 (RL Zoo)',
+  criticLr: 'critic learning rate; "lin_…" as actorLr',
+  alphaLr: 'learning rate of log α; "lin_…" as actorLr',
   adamEps: 'Adam ε',
   adamEpsMode: 'where ε enters Adam',
   criticWeightDecay: 'critic L2 weight decay',
@@ -55,13 +56,16 @@ export const FIELD_DOCS: Readonly<Record<string, string>> = {
   autoAlpha: 'learn α',
   targetEntropy: "target entropy; 'auto' = −|A|",
   seed: 'seed of the run (train --seed)',
+  scheduleSteps: 'steps over which a "lin_X" rate falls to 0 (train: the run\'s length)',
+  [NORMALIZE]: 'SB3 VecNormalize: running mean/std of observations and of the discounted return (rewards); defaults clipObs 10, clipReward 10, gamma 0.99, epsilon 1e-8',
 };
 
 /** The fields of `algoName` in `preset`: value, range, doc. */
 export function configFields(algoName: string, preset: string): Record<string, { value: unknown; range: string; doc: string }> {
   const algo = ALGORITHMS[algoName]!;
   const values = algo.presets[preset] as Record<string, unknown>;
-  return Object.fromEntries(algo.fields.map((k) => [k, { value: values[k], range: algo.schema[k]!.range, doc: FIELD_DOCS[k] ?? '' }]));
+  const normalize = { value: false, range: 'true, false or { obs, reward, clipObs, clipReward, gamma, epsilon }', doc: FIELD_DOCS[NORMALIZE]! };
+  return { ...Object.fromEntries(algo.fields.map((k) => [k, { value: values[k], range: algo.schema[k]!.range, doc: FIELD_DOCS[k] ?? '' }])), [NORMALIZE]: normalize };
 }
 
 export function configCommand(argv: readonly string[], io: CliIO): number {
@@ -76,7 +80,7 @@ export function configCommand(argv: readonly string[], io: CliIO): number {
     return 0;
   }
   const names = Object.keys(fields);
-  const values = names.map((k) => JSON.stringify(fields[k]!.value));
+  const values = names.map((k) => JSON.stringify(fields[k]!.value) ?? '–');
   const w1 = Math.max(...names.map((k) => k.length)) + 2, w2 = Math.min(24, Math.max(...values.map((v) => v.length)));
   io.stdout.write([
     `${algoName.toUpperCase()} config, ${preset} preset (${source[preset]}); change a field with train --set NAME=VALUE`,

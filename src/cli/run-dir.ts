@@ -15,9 +15,11 @@ import type { EpisodeRecord, EvalRecord } from '../agents/agent.js';
 
 export const FILES = {
   metrics: 'metrics.jsonl',
+  csv: 'progress.csv',
   summary: 'summary.json',
   checkpoint: 'checkpoint.ddpg',
   policy: 'policy.ddpg',
+  best: 'best-policy.ddpg',
   curve: 'curve.svg',
   run: 'run.json',
 } as const;
@@ -78,7 +80,23 @@ export interface RunInfo {
   readonly timing: Timing;
 }
 
+/**
+ * progress.csv's columns: Stable-Baselines3's progress.csv keys (episode means
+ * over SB3's 100-episode window), then this library's own. One row per
+ * metrics.jsonl record; a cell a record does not have is empty.
+ */
+export const CSV_KEYS = [
+  'time/total_timesteps', 'time/episodes', 'time/fps', 'train/n_updates', 'rollout/ep_rew_mean', 'rollout/ep_len_mean',
+  'train/critic_loss', 'train/actor_loss', 'eval/mean_reward', 'eval/mean_ep_length', 'rollout/ep_return', 'rollout/ep_len',
+  'train/q_mean', 'eval/std_reward',
+] as const;
+/** SB3's stats_window_size: rollout/ep_rew_mean and ep_len_mean average this many episodes. */
+const CSV_WINDOW = 100;
+
 export class RunDir {
+  /** The last CSV_WINDOW episodes' returns and lengths (for the CSV's means), in order. */
+  private readonly window: [number, number][] = [];
+
   constructor(readonly path: string) {}
 
   file(name: string): string {
@@ -143,11 +161,33 @@ export class RunDir {
 
   appendMetric(line: MetricLine): void {
     appendFileSync(this.file(FILES.metrics), `${JSON.stringify(line)}\n`);
+    const csv = this.file(FILES.csv);
+    appendFileSync(csv, (existsSync(csv) ? '' : `${CSV_KEYS.join(',')}\n`) + this.csvRow(line));
   }
 
-  /** Replaces metrics.jsonl with these records. */
+  /** Replaces metrics.jsonl and progress.csv with these records (a resumed run's history: no row twice). */
   writeMetrics(lines: readonly MetricLine[]): void {
     this.writeAtomic(FILES.metrics, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+    this.window.length = 0;
+    this.writeAtomic(FILES.csv, `${CSV_KEYS.join(',')}\n${lines.map((l) => this.csvRow(l)).join('')}`);
+  }
+
+  /** A record as a progress.csv line (NaN, such as an actor loss before the first actor step, as an empty cell). */
+  private csvRow(l: MetricLine): string {
+    const v: Partial<Record<(typeof CSV_KEYS)[number], number>> = { 'time/total_timesteps': l['time/total_timesteps'], 'time/episodes': l['time/episodes'] };
+    if (l.type === 'episode') {
+      this.window.push([l['rollout/ep_return'], l['rollout/ep_len']]);
+      if (this.window.length > CSV_WINDOW) this.window.shift();
+      const mean = (i: 0 | 1): number => this.window.reduce((s, w) => s + w[i], 0) / this.window.length;
+      Object.assign(v, {
+        'time/fps': l['time/sps'], 'train/n_updates': l['time/updates'], 'rollout/ep_rew_mean': mean(0), 'rollout/ep_len_mean': mean(1),
+        'train/critic_loss': l['train/critic_loss'], 'train/actor_loss': l['train/actor_loss'], 'rollout/ep_return': l['rollout/ep_return'],
+        'rollout/ep_len': l['rollout/ep_len'], 'train/q_mean': l['train/q_mean'],
+      });
+    } else {
+      Object.assign(v, { 'eval/mean_reward': l['eval/mean_return'], 'eval/mean_ep_length': l['eval/mean_ep_len'], 'eval/std_reward': l['eval/std_return'] });
+    }
+    return `${CSV_KEYS.map((k) => (Number.isFinite(v[k]) ? String(v[k]) : '')).join(',')}\n`;
   }
 
   /** The records of metrics.jsonl ([] when absent); a torn last line (killed mid-write) is skipped. */

@@ -6,7 +6,7 @@
 import type { EpisodeRecord, EvalRecord, LearnOptions } from '../agents/agent.js';
 import { makeEnv } from '../envs/make.js';
 import type { Progress, ProgressState } from './progress.js';
-import type { EvalLine, Timing } from './run-dir.js';
+import { type EvalLine, FILES, type Timing } from './run-dir.js';
 import type { CurvePoint } from './svg.js';
 import type { Setup } from './train-setup.js';
 
@@ -63,6 +63,8 @@ export class Session {
   async run(): Promise<void> {
     const opts: LearnOptions = {
       onStep: this.onStep, onEpisode: this.onEpisode, onEval: this.onEval, signal: this.stop.signal,
+      // SB3's EvalCallback: the policy of the best periodic evaluation so far (its value is in the checkpoint, so resume keeps it).
+      onNewBest: (_r, policy) => this.s.dir.writeAtomic(FILES.best, policy),
       evalEvery: this.s.evalEvery, evalEpisodes: this.s.evalEpisodes, evalEnv: makeEnv(this.s.env),
     };
     this.t0 = this.lastStepAt = this.lastLineAt = performance.now();

@@ -17,6 +17,12 @@ export function parseValue(raw: string): unknown {
   }
 }
 
+/**
+ * The run field beside the algorithm's: observation and reward normalization
+ * (NormalizeEnv): true, false, or its options ({ obs, reward, clipObs, … }).
+ */
+export const NORMALIZE = 'normalize';
+
 /** Member names that would reach an object's prototype instead of a member of the config. */
 const UNSAFE = new Set(['__proto__', 'prototype', 'constructor']);
 
@@ -42,14 +48,16 @@ export function parseSets(items: readonly string[], algo: Algorithm, preset: str
     if (eq <= 0) throw new UsageError(`--set expects KEY=VALUE, got ${JSON.stringify(item)}`, command);
     const key = item.slice(0, eq);
     const [field, ...rest] = key.split('.');
-    if (field === undefined || !algo.fields.includes(field) || UNSAFE.has(field)) {
-      throw new UsageError(`--set: unknown config field "${field ?? key}"${didYouMean(field ?? key, algo.fields)}`, command);
+    if (field === undefined || !(algo.fields.includes(field) || field === NORMALIZE) || UNSAFE.has(field)) {
+      throw new UsageError(`--set: unknown config field "${field ?? key}"${didYouMean(field ?? key, [...algo.fields, NORMALIZE])}`, command);
     }
     const value = parseValue(item.slice(eq + 1));
     if (rest.length === 0) {
       out[field] = value;
     } else {
-      const base = structuredClone(out[field] ?? (algo.presets[preset] as Record<string, unknown> | undefined)?.[field]);
+      // normalize.clipObs=5 starts from normalize's defaults ({} or true).
+      const norm = field === NORMALIZE && (out[field] === undefined || out[field] === true) ? {} : undefined;
+      const base = structuredClone(norm ?? out[field] ?? (algo.presets[preset] as Record<string, unknown> | undefined)?.[field]);
       setMember(base, rest, value, key, command);
       out[field] = base;
     }

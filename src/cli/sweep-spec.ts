@@ -21,10 +21,10 @@ import { exp, log } from '../kernels/math.js';
 import { Rng } from '../rng.js';
 import { ALGO_NAMES, ALGORITHMS } from './algos.js';
 import { type Flags, UsageError } from './args.js';
-import { parseSets } from './sets.js';
+import { parseSets, NORMALIZE } from './sets.js';
 import { didYouMean } from './suggest.js';
 import {
-  checkedChoice, DEFAULT_EVAL_EPISODES, DEFAULT_EVAL_EVERY, defaultSaveEvery, freshSetupAt, readFileOrFail, runSettings,
+  checkedChoice, withSchedule, DEFAULT_EVAL_EPISODES, DEFAULT_EVAL_EVERY, defaultSaveEvery, freshSetupAt, readFileOrFail, runSettings,
   type RunSettings, type Setup, type Target, type TrainChoice,
 } from './train-setup.js';
 import { defaultRunPath } from './run-dir.js';
@@ -148,9 +148,9 @@ export function parseSpec(v: unknown, where = 'sweep spec'): SweepSpec {
   const presets = Object.keys(a.presets);
   const preset = name(own(o, 'preset'), 'preset', presets, presets[0]!, where);
   const overrides = fieldMap(objectAt(own(o, 'overrides') ?? {}, 'overrides', null, where), 'overrides', a.fields, algo, where, (x) => x);
-  const merged = overridesOf(algo, preset, overrides, {});
+  const { [NORMALIZE]: _normalize, ...merged } = overridesOf(algo, preset, overrides, {}); // normalize is checked per trial (checkedChoice)
   try {
-    a.validate({ ...merged, preset, seed: 0 });
+    a.validate({ ...withSchedule(merged, { steps: 1 }, env), preset, seed: 0 }); // scheduleSteps: the trial's length
   } catch (e) {
     throw new SpecError(`${where}: overrides: ${(e as Error).message}`);
   }
@@ -246,7 +246,7 @@ export const runSettingsOf = (spec: SweepSpec): RunSettings => ({
 
 /** The checked agent choice of a configuration at a seed (throws UsageError for a bad config point). */
 function choiceOf(spec: SweepSpec, point: Point, seed: number, command: string): TrainChoice {
-  return checkedChoice(spec.algo, spec.env, spec.preset, overridesOf(spec.algo, spec.preset, spec.overrides, point), seed, command);
+  return checkedChoice(spec.algo, spec.env, spec.preset, overridesOf(spec.algo, spec.preset, spec.overrides, point), seed, command, spec.target);
 }
 
 /** A new run of one trial in `out` (throws UsageError for a bad config point). */

@@ -10,7 +10,9 @@ import { ENV_IDS, isEnvId, makeEnv } from '../envs/make.js';
 import { type Agent, type Algorithm, ALGO_NAMES, ALGORITHMS, pickAlgo, pickPreset, presetOf } from './algos.js';
 import { type Flags, UsageError } from './args.js';
 import { defaultRunPath, FILES, type MetricLine, metricsUpTo, RunDir, type RunInfo, type Timing, ZERO_TIMING } from './run-dir.js';
-import { parseSets } from './sets.js';
+import { NORMALIZE, parseSets } from './sets.js';
+import { NormalizeEnv, type NormalizeOptions } from '../normalize.js';
+import type { Env } from '../envs/env.js';
 import { didYouMean } from './suggest.js';
 
 /** The issue's default job: 100 Pendulum episodes = 20 000 steps. */
@@ -50,6 +52,8 @@ export interface TrainChoice {
   readonly overrides: Record<string, unknown>;
   readonly seed: number;
   readonly options: Record<string, unknown> & { readonly preset: string; readonly seed: number };
+  /** --set normalize: the NormalizeEnv options, or null (no normalization). */
+  readonly normalize: NormalizeOptions | null;
 }
 
 /** The flags of a fresh `train` → a checked choice; touches no file. */
@@ -60,19 +64,48 @@ export function trainChoice(f: Flags): TrainChoice {
   if (!isEnvId(env)) throw new UsageError(`unknown --env ${JSON.stringify(env)}; known: ${ENV_IDS.join(', ')}${didYouMean(env, ENV_IDS)}`, 'train');
   const preset = pickPreset(algoName, f.str('preset'), 'train');
   const overrides = parseSets(f.list('set'), algo, preset, 'train');
-  return checkedChoice(algoName, env, preset, overrides, f.int('seed') ?? (overrides.seed as number | undefined) ?? 0, 'train');
+  return checkedChoice(algoName, env, preset, overrides, f.int('seed') ?? (overrides.seed as number | undefined) ?? 0, 'train', targetFrom(f));
+}
+
+/**
+ * RL Zoo's habit: a "lin_X" learning rate falls to 0 over the run. Without an
+ * explicit scheduleSteps, the run's length (its steps, or episodes × the time
+ * limit) is taken.
+ */
+export function withSchedule(overrides: Record<string, unknown>, target: Target, env: string): Record<string, unknown> {
+  const lin = Object.values(overrides).some((v) => typeof v === 'string' && v.startsWith('lin_'));
+  if (!lin || overrides.scheduleSteps !== undefined) return overrides;
+  return { ...overrides, scheduleSteps: 'steps' in target ? target.steps : target.episodes * makeEnv(env).maxEpisodeSteps };
 }
 
 /** A choice of names already checked (a known algorithm, env and preset): validates the agent options (throws UsageError). */
-export function checkedChoice(algoName: string, env: string, preset: string, overrides: Record<string, unknown>, seed: number, command: string): TrainChoice {
+export function checkedChoice(algoName: string, env: string, preset: string, overrides: Record<string, unknown>, seed: number, command: string,
+                              target: Target = { episodes: DEFAULT_EPISODES }): TrainChoice {
   const algo = ALGORITHMS[algoName]!;
-  const options = { ...overrides, preset, seed };
+  const { [NORMALIZE]: norm, ...agentOverrides } = withSchedule(overrides, target, env);
+  const normalize = normalizeChoice(norm, env, command);
+  const options = { ...agentOverrides, preset, seed };
   try {
     algo.validate(options);
   } catch (e) {
     throw new UsageError(`invalid configuration: ${(e as Error).message}`, command);
   }
-  return { algoName, algo, env, preset, overrides, seed, options };
+  return { algoName, algo, env, preset, overrides, seed, options, normalize };
+}
+
+/** --set normalize=…: null (absent or false) or NormalizeEnv's options, checked on `env` (throws UsageError naming the field). */
+function normalizeChoice(v: unknown, env: string, command: string): NormalizeOptions | null {
+  if (v === undefined || v === false) return null;
+  if (v !== true && (typeof v !== 'object' || v === null || Array.isArray(v))) {
+    throw new UsageError(`invalid configuration: normalize must be true, false or an object of { obs, reward, clipObs, clipReward, gamma, epsilon }, got ${JSON.stringify(v)}`, command);
+  }
+  const o = v === true ? {} : v as NormalizeOptions;
+  try {
+    new NormalizeEnv(makeEnv(env), o);
+  } catch (e) {
+    throw new UsageError(`invalid configuration: ${(e as Error).message.replace(/^NormalizeEnv: /, 'normalize: ')}`, command);
+  }
+  return o;
 }
 
 /** How long a run trains, how it evaluates and how often it saves. */
@@ -100,7 +133,7 @@ export function freshSetup(f: Flags): Setup {
 
 /** A new run of `choice` in the directory `out` (which must not hold a run yet). */
 export function freshSetupAt(choice: TrainChoice, out: string, settings: RunSettings): Setup {
-  const { algoName, algo, env, preset, overrides, options } = choice;
+  const { algoName, algo, env, preset, overrides, options, normalize } = choice;
   const dir = new RunDir(out);
   if (dir.holdsRun()) {
     const checkpoint = dir.file(FILES.checkpoint);
@@ -109,7 +142,7 @@ export function freshSetupAt(choice: TrainChoice, out: string, settings: RunSett
       : `${dir.path} already holds (the start of) a run but no ${FILES.checkpoint} to resume from (it stopped before its first save); choose another --out, or delete the directory`);
   }
   dir.create(); // before any work: a directory that cannot be made fails now
-  const agent = algo.create(makeEnv(env), options);
+  const agent = algo.create(normalize === null ? makeEnv(env) : new NormalizeEnv(makeEnv(env), normalize), options);
   return { agent, algo: algoName, env, preset, ...settings, overrides, dir, history: [], timing: ZERO_TIMING, resumedFrom: null };
 }
 
@@ -128,10 +161,11 @@ export function readFileOrFail(path: string, what: string): Uint8Array {
   }
 }
 
-/** The algorithm and kind ('full' | 'policy') stored in a checkpoint's header. */
-export function checkpointHeader(bytes: Uint8Array): { algo: string; kind: string } {
-  const h = decodeContainer(bytes, 'checkpoint', ['full', 'policy']).header;
-  return { algo: String(h.algo), kind: String(h.kind) };
+/** The algorithm and kind ('full' | 'policy') stored in a checkpoint's header, and the env a NormalizeEnv run loads on (else null). */
+export function checkpointHeader(bytes: Uint8Array): { algo: string; kind: string; normalized: (() => Env) | null } {
+  const h = decodeContainer(bytes, 'checkpoint', ['full', 'policy']).header as Record<string, unknown> & { env?: { id?: unknown; options?: object } };
+  const env = (): Env => new NormalizeEnv(makeEnv(String(h.env?.id), h.env?.options ?? {}));
+  return { algo: String(h.algo), kind: String(h.kind), normalized: h.normalize === undefined ? null : env };
 }
 
 export function resumeSetup(f: Flags): Setup {
@@ -144,11 +178,11 @@ export function resumeSetup(f: Flags): Setup {
 /** The run of the full checkpoint `path`, continued in `out` (default: its own directory) with `settings` (given its run.json). */
 export function resumeSetupAt(path: string, out: string | undefined, settings: (info: RunInfo | null) => RunSettings): Setup {
   const bytes = readFileOrFail(path, 'checkpoint');
-  const { algo: algoName, kind } = checkpointHeader(bytes);
+  const { algo: algoName, kind, normalized } = checkpointHeader(bytes);
   if (kind !== 'full') throw new Error(`${path} is a ${kind}-only file; --resume needs the full checkpoint (${FILES.checkpoint})`);
   if (!Object.hasOwn(ALGORITHMS, algoName)) throw new Error(`${path} holds a ${algoName} agent; this CLI trains ${ALGO_NAMES.join(', ')}`);
   const algo = ALGORITHMS[algoName]!;
-  const agent = algo.load(bytes);
+  const agent = algo.load(bytes, normalized?.());
   const src = new RunDir(dirname(path));
   const info = src.readRunInfo();
   if (info !== null) checkRunMatches(info, src.file(FILES.run), algoName, agent.env.id, [...Object.keys(algo.presets), 'custom']);

@@ -4,6 +4,7 @@
  * training between two steps through the AbortSignal of learn(), then every
  * file is written as after a normal end and the exit code is 130/143.
  */
+import { existsSync } from 'node:fs';
 import type { EvalRecord } from '../agents/agent.js';
 import { ENV_IDS } from '../envs/make.js';
 import { VERSION } from '../version.js';
@@ -40,8 +41,10 @@ export const TRAIN: CommandSpec = {
   ],
   notes: [
     presetNotes(), // the first note: train --algo NAME --help shows that algorithm's alone
-    'Files: metrics.jsonl (one record per episode and per evaluation), summary.json, checkpoint.ddpg (full state),\n' +
-    'policy.ddpg (actor only), curve.svg (learning curve), run.json (the settings --resume reuses). Every file of\n' +
+    'Files: metrics.jsonl (one record per episode and per evaluation) and progress.csv (the same rows, SB3\'s keys),\n' +
+    'summary.json, checkpoint.ddpg (full state),\n' +
+    'policy.ddpg (actor only), best-policy.ddpg (the policy of the best periodic evaluation so far, as SB3\'s\n' +
+    'EvalCallback), curve.svg (learning curve), run.json (the settings --resume reuses). Every file of\n' +
     'this library is .ddpg whatever the algorithm: its header names the algorithm, and eval and --resume read it.',
     'checkpoint.ddpg is also written every --save-every steps (atomically), so a crash or kill -9 loses at most\n' +
     'that much; --resume DIR/checkpoint.ddpg continues from it bit-identically.',
@@ -126,16 +129,21 @@ function startLine(s: Setup): string {
 }
 
 function summaryText(s: Setup, sum: Summary, signal: NodeJS.Signals | null, next: boolean): string {
+  const best = existsSync(s.dir.file(FILES.best)); // absent without periodic evaluations
   const lines = [
     `${signal !== null ? `Interrupted by ${signal}` : 'Done'}: ${plural(sum.steps, 'step')}, ${plural(sum.episodes, 'episode')} in ${formatDuration(sum.wallSeconds)} ` +
       `(${sum.envStepsPerSecond.toFixed(0)} env steps/s, ${sum.updatesPerSecond.toFixed(0)} updates/s)`,
     `Final evaluation (${plural(sum.eval.episodes, 'episode')}): ${ret(sum.eval.mean)} ± ${ret(sum.eval.std)}; ` +
       `training return, last ${AVG_WINDOW} episodes: ${sum.trainReturnLast10 === null ? '–' : ret(sum.trainReturnLast10)}`,
     `weightsHash ${sum.weightsHash}`,
-    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.checkpoint, FILES.policy, FILES.curve, FILES.run].join(', ')}`,
+    `Files in ${s.dir.path}: ${[FILES.summary, FILES.metrics, FILES.csv, FILES.checkpoint, FILES.policy, ...(best ? [FILES.best] : []), FILES.curve, FILES.run].join(', ')}`,
   ];
   if (signal !== null) lines.push(`Continue with: ddpg-wasm train --resume ${s.dir.file(FILES.checkpoint)}`);
-  else if (next) lines.push(`Next: ddpg-wasm eval --checkpoint ${s.dir.file(FILES.policy)}`, `Curve: ${s.dir.file(FILES.curve)}`);
+  else if (next) {
+    lines.push(`Next: ddpg-wasm eval --checkpoint ${s.dir.file(FILES.policy)}`);
+    if (best) lines.push(`Best (evaluation ${ret(s.agent.loop.bestMeanReturn)}): ddpg-wasm eval --checkpoint ${s.dir.file(FILES.best)}`);
+    lines.push(`Curve: ${s.dir.file(FILES.curve)}`);
+  }
   return lines.join('\n');
 }
 

@@ -78,6 +78,25 @@ export interface Env {
   setState?(state: ArrayLike<number> | EnvSnapshot): void;
 }
 
+/**
+ * What the agents use of a NormalizeEnv (ddpg-wasm/normalize), found by its
+ * methods (`normalizing`) so that the main entry does not ship the wrapper.
+ *
+ * @internal
+ */
+export interface NormalizingEnv extends Env {
+  readonly env: Env;
+  readonly options: { readonly obs: boolean };
+  evalEnv(env: Env): Env;
+  getStats(): object;
+  setStats(state: never): void;
+  obsBlocks(): { mean: Float32Array; std: Float32Array };
+}
+
+/** `env` as a NormalizingEnv, or null. @internal */
+export const normalizing = (env: Env): NormalizingEnv | null =>
+  typeof (env as Partial<NormalizingEnv> | null)?.obsBlocks === 'function' ? env as NormalizingEnv : null;
+
 /** Options every built-in environment accepts. */
 export interface EnvOptions {
   /** Seed of the reset distribution (integer in [0, 2^53 − 1]); default 0, so runs are reproducible. */

@@ -2,7 +2,7 @@
  * `makeEnv(id)`: Gymnasium's `gymnasium.make` for the built-in environments,
  * with the registered time limits (Pendulum-v1: 200, MountainCarContinuous-v0: 999).
  */
-import type { Env } from './env.js';
+import { type Env, normalizing } from './env.js';
 import { MountainCarContinuous, type MountainCarOptions } from './mountain-car.js';
 import { Pendulum, type PendulumOptions } from './pendulum.js';
 import { showValue } from '../show.js';
@@ -40,5 +40,6 @@ export function makeEnv(id: string, options: PendulumOptions | MountainCarOption
  * @internal
  */
 export function builtinEnvOptions(env: Env): PendulumOptions | MountainCarOptions | null {
-  return env instanceof Pendulum || env instanceof MountainCarContinuous ? env.options : null;
+  const e = normalizing(env)?.env ?? env;
+  return e instanceof Pendulum || e instanceof MountainCarContinuous ? e.options : null;
 }

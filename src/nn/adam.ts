@@ -90,15 +90,16 @@ export class Adam {
   }
 
   /**
-   * The learning rate. Settable (a schedule), with the constructor's check; a
-   * checkpoint stores the configured rate, not a changed one.
+   * The learning rate. Settable (a schedule), with the constructor's check
+   * except that 0 is allowed (a linear schedule's end); a checkpoint stores the
+   * configured rate, not a changed one.
    */
   get lr(): number {
     return this.rate;
   }
 
   set lr(v: number) {
-    this.rate = check(v, `${this.field}.lr`, 0, Infinity, true, true);
+    this.rate = check(v, `${this.field}.lr`, 0, Infinity, false, true);
   }
 
   /** Steps taken so far. */

@@ -18,7 +18,6 @@
  * block) before it allocates a block or returns, so a broken file is refused
  * whole, whatever its header claims, and nothing is half-loaded.
  */
-import { VERSION } from '../version.js';
 import { fnv1a32 } from './hash.js';
 import type { TensorLayout } from './network.js';
 import type { NetworkSpec } from './spec.js';
@@ -27,10 +26,19 @@ import type { NetworkSpec } from './spec.js';
 export const MAGIC = 'DDPGWASM';
 /** @internal */
 export const FORMAT_VERSION = 2;
+/**
+ * Format 3 is format 2 with a `normalize` header section (NormalizeEnv's
+ * statistics, and `normalize.mean`/`.std` blocks when observations are
+ * normalized). Only files of runs that normalize are written as 3, so every
+ * other file keeps version 2 and its bytes, and a reader that predates it
+ * refuses such a file instead of acting on unnormalized observations. @internal
+ */
+export const FORMAT_NORMALIZED = 3;
 /** Magics of the version-1 framings that had their own (network files, replay buffer saves). */
 const OLD_MAGICS = ['DDPGNET1', 'DRB1'];
 /** Every engine we know of is little-endian; the DataView paths keep big-endian ones correct. */
-const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+/** @internal */
+export const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** @internal */
 export type FileKind = 'full' | 'policy' | 'network' | 'buffer';
@@ -85,30 +93,8 @@ export interface PolicyHeader extends ContainerHeader {
   readonly actor: NetInfo;
 }
 
-const padded = (type: BlockEntry['type'], length: number): number => (type === 'f32' ? 4 * length : Math.ceil(length / 4) * 4);
-
-/** @internal */
-export function encodeContainer(header: { readonly kind: FileKind; readonly [key: string]: unknown }, blocks: readonly { name: string; data: BlockData }[]): Uint8Array {
-  const list = blocks.map((b): BlockEntry => ({ name: b.name, type: b.data instanceof Float32Array ? 'f32' : 'u8', length: b.data.length }));
-  const json = new TextEncoder().encode(JSON.stringify(Object.assign({ kind: header.kind, library: VERSION }, header, { blocks: list })));
-  const H = Math.ceil(json.length / 4) * 4;
-  const out = new Uint8Array(list.reduce((n, b) => n + padded(b.type, b.length), 16 + H + 4));
-  const dv = new DataView(out.buffer);
-  for (let i = 0; i < 8; i++) out[i] = MAGIC.charCodeAt(i);
-  dv.setUint32(8, FORMAT_VERSION, true);
-  dv.setUint32(12, H, true);
-  out.set(json, 16);
-  out.fill(0x20, 16 + json.length, 16 + H);
-  let o = 16 + H;
-  for (const { data: d } of blocks) {
-    if (d instanceof Uint8Array) out.set(d, o);
-    else if (LITTLE_ENDIAN) out.set(new Uint8Array(d.buffer, d.byteOffset, d.byteLength), o);
-    else for (let i = 0; i < d.length; i++) dv.setFloat32(o + 4 * i, d[i]!, true);
-    o += padded(d instanceof Float32Array ? 'f32' : 'u8', d.length);
-  }
-  dv.setUint32(o, fnv1a32(out.subarray(0, o)), true);
-  return out;
-}
+/** Bytes a block takes in the file. @internal */
+export const padded = (type: BlockEntry['type'], length: number): number => (type === 'f32' ? 4 * length : Math.ceil(length / 4) * 4);
 
 /** @internal */
 export interface Decoded {
@@ -150,11 +136,12 @@ export function decodeContainer(bytes: Uint8Array, what: string, kinds: readonly
   if (!(bytes instanceof Uint8Array)) throw new TypeError(`ddpg-wasm ${what} must be a Uint8Array, got ${Object.prototype.toString.call(bytes)}`);
   if (bytes.length < 20) refuse(`too short (${bytes.length} bytes)`);
   const old = OLD_MAGICS.find((m) => hasText(bytes, m));
-  if (old !== undefined) refuse(`format version 1 (magic "${old}") is not supported; this library reads version ${FORMAT_VERSION}`);
+  const reads = 'this library reads versions 2 and 3';
+  if (old !== undefined) refuse(`format version 1 (magic "${old}") is not supported; ${reads}`);
   if (!hasText(bytes, MAGIC)) refuse('not a ddpg-wasm file (bad magic)');
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = dv.getUint32(8, true);
-  if (version !== FORMAT_VERSION) refuse(`format version ${version} is not supported; this library reads version ${FORMAT_VERSION}`);
+  if (version !== FORMAT_VERSION && version !== FORMAT_NORMALIZED) refuse(`format version ${version} is not supported; ${reads}`);
   const H = dv.getUint32(12, true), end = bytes.length - 4;
   if (H % 4 !== 0 || 16 + H > end) refuse(`header length ${H} does not fit in ${bytes.length} bytes (truncated?)`);
   let header: ContainerHeader | undefined;

@@ -13,7 +13,8 @@
  */
 import { Arena } from '../kernels/arena.js';
 import { createKernels, type Backend } from '../kernels/index.js';
-import { decodeContainer, encodeContainer, type NetInfo } from './container.js';
+import { decodeContainer, type NetInfo } from './container.js';
+import { encodeContainer } from './container-write.js';
 import { Network, networkLayout, type NetworkOptions } from './network.js';
 import type { DenseSpec, NetworkSpec } from './spec.js';
 

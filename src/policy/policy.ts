@@ -9,6 +9,7 @@ import { policyKernels } from '../kernels/inference.js';
 import { stageObservation, writeAction } from '../agents/act.js';
 import { decodeContainer, finiteNumberRecord, type PolicyHeader, type SpaceJSON } from '../nn/container.js';
 import { Network } from '../nn/network.js';
+import { normalizeObs } from '../nn/normalize.js';
 
 /** The stored env options: absent (null) or an object of finite numbers (the env's own constructor checks the values). */
 function checkOptions(o: unknown): Readonly<Record<string, number>> | null {
@@ -32,8 +33,11 @@ export class Policy {
   readonly actDim: number;
   private readonly net: Network;
   private readonly input: Block;
+  /** A NormalizeEnv's observation statistics (file format 3): mean, std, clip. */
+  private readonly norm: readonly [Float32Array, Float32Array, number] | null;
 
-  private constructor(h: PolicyHeader, params: Float32Array) {
+  private constructor(h: PolicyHeader, params: Float32Array, norm: Policy['norm']) {
+    this.norm = norm;
     this.envId = h.env.id;
     this.envOptions = checkOptions(h.env.options);
     this.algo = String(h.algo);
@@ -63,13 +67,24 @@ export class Policy {
     if (!Array.isArray(spec?.inputs) || spec.inputs.length !== 1 || spec.inputs[0] !== obsDim || outWidth !== actDim) {
       c.refuse(`the actor (inputs ${JSON.stringify(spec?.inputs)}, output ${String(outWidth)}) does not match the spaces (obs ${String(obsDim)}, action ${String(actDim)})`);
     }
-    return new Policy(c.header as PolicyHeader, c.block('actor', 'f32', h.actor.size));
+    const n = h.normalize as { obs?: unknown; clipObs?: unknown } | undefined;
+    let norm: Policy['norm'] = null;
+    if (n?.obs === true) {
+      norm = [c.block('normalize.mean', 'f32', obsDim!), c.block('normalize.std', 'f32', obsDim!), n.clipObs as number];
+      if (!(norm[2] > 0 && norm[1].every((s) => s > 0))) c.refuse('normalize.clipObs and std must be > 0');
+    }
+    return new Policy(c.header as PolicyHeader, c.block('actor', 'f32', h.actor.size), norm);
   }
 
-  /** μ(s) in environment units. Allocation-free when `out` (length actDim) is given. */
+  /**
+   * μ(s) in environment units, for the env's own observation (a file of a
+   * NormalizeEnv run normalizes it as the training env did). Allocation-free
+   * when `out` (length actDim) is given.
+   */
   act(obs: ArrayLike<number>, out?: Float32Array): Float32Array {
-    const h = this.net.heap();
-    const dst = stageObservation('Policy.act', obs, this.obsDim, h, this.input.ptr >> 2, this.actDim, out);
+    const h = this.net.heap(), at = this.input.ptr >> 2, n = this.norm;
+    const dst = stageObservation('Policy.act', obs, this.obsDim, h, at, this.actDim, out);
+    if (n !== null) normalizeObs(h, at, n[0], n[1], n[2]);
     return writeAction(this.net.forward(1, this.input.ptr).f32, dst, null, 0);
   }
 

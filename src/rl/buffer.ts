@@ -12,7 +12,8 @@
  * forces the kernel memory to grow. Rows fill 0, 1, … in order and then wrap, so
  * the filled part is always rows [0, size) and `next` is the oldest row once full.
  */
-import { type BlockData, type Decoded, decodeContainer, encodeContainer } from '../nn/container.js';
+import { type BlockData, type Decoded, decodeContainer } from '../nn/container.js';
+import { encodeContainer } from '../nn/container-write.js';
 import type { Rng } from '../rng.js';
 
 /** Where `sample` writes a batch of B rows (each at least B × width long). */

@@ -2,7 +2,8 @@
 // by a buggy tool) are refused whole with a "refused" message, never half-loaded
 // or turned into a raw TypeError later.
 import { describe, expect, it } from 'vitest';
-import { decodeContainer, encodeContainer, type BlockData } from '../../src/nn/container.js';
+import { decodeContainer, type BlockData } from '../../src/nn/container.js';
+import { encodeContainer } from '../../src/nn/container-write.js';
 import { DDPG } from '../../src/agents/ddpg.js';
 import { makeEnv } from '../../src/envs/make.js';
 import { Policy } from '../../src/policy/policy.js';

@@ -12,8 +12,8 @@ const BAD: Record<keyof DDPGConfig, readonly [unknown, string]> = {
   criticActionLayers: [[1.5], 'an integer in [1, 65536]'],
   criticLayers: [[256, 70000], 'an integer in [1, 65536]'],
   init: ['xavier', 'one of "keras", "paper"'],
-  actorLr: [0, 'a finite number in (0, 1]'],
-  criticLr: [2, 'a finite number in (0, 1]'],
+  actorLr: [0, 'a number in (0, 1] or "lin_X", X in (0, 1]'],
+  criticLr: ['lin_2', 'a number in (0, 1] or "lin_X", X in (0, 1]'],
   adamEps: [-1e-7, 'a finite number in (0, 1]'],
   adamEpsMode: ['tf', 'one of "keras", "pytorch"'],
   criticWeightDecay: [-0.01, 'a finite number in [0, 1]'],
@@ -29,6 +29,7 @@ const BAD: Record<keyof DDPGConfig, readonly [unknown, string]> = {
   noiseDecaySteps: [0, 'an integer in [1, 9007199254740991]'],
   noiseResetOnEpisode: ['yes', 'one of true, false'],
   seed: [-3, 'an integer in [0, 9007199254740991]'],
+  scheduleSteps: [0, 'absent or an integer ≥ 1'],
 };
 
 /** The field path the error names (nested for arrays and the noise object). */

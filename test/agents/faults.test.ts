@@ -116,7 +116,7 @@ describe('a faulting environment', () => {
 
   it('refuses evalEvery without onEval, which would evaluate for nothing', async () => {
     const agent = agentOn(new ToyEnv());
-    await expect(agent.learn(10, { evalEvery: 5, evalEnv: new ToyEnv() })).rejects.toThrow(/evalEvery > 0 needs an onEval callback/);
+    await expect(agent.learn(10, { evalEvery: 5, evalEnv: new ToyEnv() })).rejects.toThrow(/evalEvery > 0 needs an onEval or onNewBest callback/);
     expect(agent.loop.steps).toBe(0);
   });
 

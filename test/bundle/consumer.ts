@@ -7,6 +7,7 @@
 export const consumer = (dist: string): string => `
 import { DDPG, TD3, SAC, createKernels, makeEnv, init, initSync, initFast, Policy, dmath, stats, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
 import { Policy as InferencePolicy, init as initPolicy, initSync as initPolicySync, type WasmSource } from 'ddpg-wasm/policy';
+import { NormalizeEnv, TD3 as NormTD3, type NormalizeOptions } from 'ddpg-wasm/normalize';
 import * as edge from ${JSON.stringify(`${dist}/workerd.js`)};
 import * as edgePolicy from ${JSON.stringify(`${dist}/policy-workerd.js`)};
 
@@ -32,8 +33,11 @@ const syncs: Array<() => void> = [initPolicySync, edge.initSync, edgePolicy.init
 const edgeAgent: InstanceType<typeof edge.DDPG> = new edge.DDPG(edge.makeEnv('Pendulum-v1'));
 // @ts-expect-error the types are real, not any: DDPG needs an environment
 new DDPG();
+const normOptions: NormalizeOptions = { clipObs: 5 };
+const normAgent = new NormTD3(new NormalizeEnv(env, normOptions));
+const normObs: Float32Array = (normAgent.env as NormalizeEnv).normalize([0, 1, 0]);
 const memoryBytes: number = createKernels().memory.buffer.byteLength;
 await init(new Uint8Array(0));
-export { fast, action, out, agents, s, summary, config, learn, src, version, inits, syncs, edgeAgent, memoryBytes };
+export { fast, action, out, agents, s, summary, config, learn, src, version, inits, syncs, edgeAgent, memoryBytes, normObs };
 `;
 

@@ -37,10 +37,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 103 750 bytes (gzip)', () => {
+  it('the npm tarball is at most 111 232 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(103_750);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(111_232);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 10 200 bytes gzip (issue 13 asks for 15 000: met)', () => {

@@ -35,7 +35,8 @@ describe('ddpg-wasm config', () => {
       const j = JSON.parse((await cli('config', '--algo', algo, '--preset', preset, '--json')).stdout) as ConfigJson;
       expect([j.algo, j.preset]).toEqual([algo, preset]);
       expect(j.source).toBe(ALGORITHMS[algo]!.sources[preset]);
-      expect(Object.keys(j.fields)).toEqual([...FIELDS[algo]!]);
+      expect(Object.keys(j.fields)).toEqual([...FIELDS[algo]!, 'normalize']); // normalize: the run's NormalizeEnv, beside the agent's fields
+      expect(j.fields.normalize).toMatchObject({ value: false, range: 'true, false or { obs, reward, clipObs, clipReward, gamma, epsilon }' });
       for (const k of FIELDS[algo]!) {
         expect(j.fields[k]!.value).toEqual((PRESETS[algo] as Record<string, Record<string, unknown>>)[preset]![k]);
         expect(j.fields[k]!.range, k).toMatch(/\S/);
@@ -47,7 +48,7 @@ describe('ddpg-wasm config', () => {
   });
 
   it('has a doc for every field and for nothing else', () => {
-    expect(Object.keys(FIELD_DOCS).sort()).toEqual([...new Set(Object.values(FIELDS).flat())].sort());
+    expect(Object.keys(FIELD_DOCS).sort()).toEqual([...new Set([...Object.values(FIELDS).flat(), 'normalize'])].sort());
   });
 
   it('defaults to ddpg keras, and refuses an unknown algo or preset with a hint', async () => {

@@ -90,3 +90,24 @@ export async function waitFor(cond: () => boolean, ms: number, what: string): Pr
     await sleep(25);
   }
 }
+
+/**
+ * The resume check of the issue-16 tests: `train ...args` to `steps` straight in
+ * DIR/straight, and to `half` then `--resume`d to `steps` in DIR/half (in a new
+ * temporary DIR, returned). Throws naming the run that did not exit cleanly.
+ */
+export async function straightAndResumed(args: readonly string[], steps: number, half: number): Promise<string> {
+  await ensureBuilt();
+  const dir = tempDir();
+  const ok = (r: CliResult, what: string): void => {
+    if (r.code !== 0 || r.stderr !== '') throw new Error(`${what}: exit ${r.code}\n${r.stderr}`);
+  };
+  const [a, b] = await Promise.all([
+    cli('train', '--steps', String(steps), ...args, '--out', join(dir, 'straight')),
+    cli('train', '--steps', String(half), ...args, '--out', join(dir, 'half')),
+  ]);
+  ok(a, 'the straight run');
+  ok(b, 'the first half');
+  ok(await cli('train', '--resume', join(dir, 'half', 'checkpoint.ddpg'), '--steps', String(steps)), 'the resumed run');
+  return dir;
+}

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DDPG } from '../../src/agents/ddpg.js';
 import { makeEnv } from '../../src/envs/make.js';
-import { decodeContainer, encodeContainer } from '../../src/nn/container.js';
+import { decodeContainer } from '../../src/nn/container.js';
+import { encodeContainer } from '../../src/nn/container-write.js';
 import { cli, ensureBuilt, tempDir } from './helpers.js';
 
 beforeAll(ensureBuilt, 180_000);

@@ -14,7 +14,7 @@ describe('sweep spec validation', () => {
     [{ grid: { actorLrr: [1] } }, /grid: "actorLrr" is not a ddpg config field \(did you mean actorLr\?\)/],
     [{ grid: { actorLr: [] } }, /grid.actorLr must be a non-empty list/],
     [{ grid: { seed: [1, 2] } }, /seed is not a config point; list the seeds in "seeds"/],
-    [{ overrides: { actorLr: -1 } }, /overrides: DDPG config: actorLr must be a finite number in \(0, 1\], got -1/],
+    [{ overrides: { actorLr: -1 } }, /overrides: DDPG config: actorLr must be a number in \(0, 1\] or "lin_X", X in \(0, 1\], got -1/],
     [{ overrides: { toString: 1 } }, /"toString" is not a ddpg config field/],
     [{ random: { count: 2, space: { tau: { logUniform: [0, 1] } } } }, /random.space.tau.logUniform needs 0 < lo < hi/],
     [{ random: { count: 2, space: { tau: { uniform: [1, 1] } } } }, /random.space.tau.uniform must be \[lo, hi\] with finite lo < hi/],

@@ -94,7 +94,7 @@ describe('ddpg-wasm sweep', () => {
     expect(r.stdout).toContain('1 trial failed');
     const results = JSON.parse(read(join(base, 'fail', 'results.json'))) as { trials: { status: string; error: string | null }[]; configs: { failed: number }[] };
     expect(results.trials.map((t) => t.status)).toEqual(['failed', 'done']);
-    expect(results.trials[0]!.error).toBe('invalid configuration: DDPG config: actorLr must be a finite number in (0, 1], got -1');
+    expect(results.trials[0]!.error).toBe('invalid configuration: DDPG config: actorLr must be a number in (0, 1] or "lin_X", X in (0, 1], got -1');
     expect(results.configs.map((c) => c.failed)).toEqual([1, 0]);
   });
 });

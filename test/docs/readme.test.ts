@@ -11,10 +11,13 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from 'ddpg-wasm(\/policy)?'/.test(b));
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from 'ddpg-wasm(\/policy|\/normalize)?'/.test(b));
 
 /** Variables a block uses from an earlier block of the same section. */
-const CARRIED: Record<string, string> = { policyBytes: 'declare const policyBytes: Uint8Array;' };
+const CARRIED: Record<string, string> = {
+  policyBytes: 'declare const policyBytes: Uint8Array;',
+  PointMass: `declare const PointMass: new (options?: { seed?: number }) => import(${JSON.stringify(join(ROOT, 'src/index.js'))}).Env;`,
+};
 
 describe('README examples', () => {
   it('has TypeScript examples that use the package', () => {
@@ -25,8 +28,9 @@ describe('README examples', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ddpg-readme-'));
     const src = block
       .replaceAll("from 'ddpg-wasm/policy'", `from ${JSON.stringify(join(ROOT, 'src/policy.js'))}`)
+      .replaceAll("from 'ddpg-wasm/normalize'", `from ${JSON.stringify(join(ROOT, 'src/normalize.js'))}`)
       .replaceAll("from 'ddpg-wasm'", `from ${JSON.stringify(join(ROOT, 'src/index.js'))}`);
-    const carried = Object.entries(CARRIED).filter(([name]) => src.includes(name) && !new RegExp(`(const|let) ${name}\\b`).test(src));
+    const carried = Object.entries(CARRIED).filter(([name]) => src.includes(name) && !new RegExp(`(const|let|class) ${name}\\b`).test(src));
     const file = join(dir, `block${i}.mts`);
     writeFileSync(file, `${carried.map(([, d]) => d).join('\n')}\n${src}\nexport {};\n`);
     const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;

@@ -24,6 +24,7 @@ import { TRAIN } from '../../src/cli/train.js';
 import { trainChoice } from '../../src/cli/train-setup.js';
 import { box, EpisodicEnv, type Env, type EnvOptions, type StepResult, type Transition } from '../../src/envs/env.js';
 import { makeEnv } from '../../src/envs/make.js';
+import { NormalizeEnv } from '../../src/envs/normalize.js';
 import { Policy } from '../../src/policy/policy.js';
 import type { Rng } from '../../src/rng.js';
 import { attempt, attemptAsync, edgeNumber, hostile, hostileEnv, named, own, PROTO_KEYS, runs, tally } from './hostile.js';
@@ -95,7 +96,7 @@ function expectSound(agent: Agent, load: (b: Uint8Array, e?: Env) => Agent, env?
 
 /** A config override: a known field, a prototype member name or a typo, with a hostile or edge value. */
 const override = (fields: readonly string[]): fc.Arbitrary<[string, unknown]> =>
-  fc.tuple(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS, 'preset', 'backend', 'gama')), fc.oneof(hostile, edgeNumber, fc.integer({ min: 1, max: 8 }), fc.constantFrom([3], [], 'reference')));
+  fc.tuple(fc.oneof(fc.constantFrom(...fields), fc.constantFrom(...PROTO_KEYS, 'preset', 'backend', 'gama')), fc.oneof(hostile, edgeNumber, fc.integer({ min: 1, max: 8 }), fc.constantFrom([3], [], 'reference', 'lin_1e-3', 'lin_9', 'lin_')));
 
 /** A hostile actionNoise: a known kind with one member replaced, an unknown member, or junk. */
 const noise = fc.oneof(
@@ -165,14 +166,14 @@ describe('learn(totalSteps, options) and evaluate(episodes, env)', () => {
   const small = fc.oneof(hostile, fc.integer({ min: 0, max: 12 }));
   const learnOpts = fc.oneof(hostile, fc.record({
     evalEvery: small, evalEpisodes: small, evalEnv: fc.oneof(hostile, fc.constant(null).map(() => new Mass())),
-    onStep: fc.oneof(hostile, fc.constant(() => {})), onEpisode: hostile, onEval: fc.oneof(hostile, fc.constant(() => {})), signal: hostile,
+    onStep: fc.oneof(hostile, fc.constant(() => {})), onEpisode: hostile, onEval: fc.oneof(hostile, fc.constant(() => {})), onNewBest: fc.oneof(hostile, fc.constant(() => {})), signal: hostile,
   }, { requiredKeys: [] }));
 
   for (const a of ALGOS) {
     it(`${a.name}: learn() succeeds or is refused naming the argument, and the agent stays sound`, async () => {
       const agent = a.make(new Mass());
       await fc.assert(fc.asyncProperty(small, learnOpts, async (n, o) => {
-        await attemptAsync(`${a.name}.learn`, /totalSteps|options|evalEvery|evalEpisodes|evalEnv|onStep|onEpisode|onEval|signal/, () => agent.learn(n as number, o as never), () => {});
+        await attemptAsync(`${a.name}.learn`, /totalSteps|options|evalEvery|evalEpisodes|evalEnv|onStep|onEpisode|onEval|onNewBest|signal/, () => agent.learn(n as number, o as never), () => {});
       }), runs(40));
       expectSound(agent, a.load, new Mass());
     });
@@ -252,6 +253,30 @@ describe('save() and load()', () => {
   }
 });
 
+describe('NormalizeEnv: options and setStats', () => {
+  const key = fc.constantFrom('obs', 'reward', 'clipObs', 'clipReward', 'gamma', 'epsilon', 'clip', ...PROTO_KEYS);
+  const options = fc.oneof(hostile, fc.dictionary(key, fc.oneof(hostile, edgeNumber, fc.boolean()), { maxKeys: 4 }));
+
+  it('new NormalizeEnv(env, options) succeeds or is refused naming NormalizeEnv; a made one steps finitely', () => {
+    fc.assert(fc.property(fc.oneof(hostileEnv, fc.constant(null).map(() => new Mass())), options, (env, o) => void attempt('NormalizeEnv', /NormalizeEnv/, () => {
+      const e = new NormalizeEnv(env as Env, o as never);
+      e.reset(1);
+      return e.step([0.5]).obs;
+    })), runs(300));
+  });
+
+  it('setStats(state) restores a state or is refused naming the field, leaving a sound env', () => {
+    const good = new NormalizeEnv(new Mass()).getStats();
+    const state = fc.oneof(hostile, fc.tuple(fc.constantFrom(...Object.keys(good), ...PROTO_KEYS), fc.oneof(hostile, edgeNumber)).map(([k, v]) => ({ ...good, ...own(k, v) })));
+    fc.assert(fc.property(state, (st) => {
+      const e = new NormalizeEnv(new Mass());
+      attempt('NormalizeEnv.setStats', /NormalizeEnv\.setStats: \w+|obs|reward|clip|gamma|epsilon/, () => e.setStats(st as never), () => {});
+      e.reset(2);
+      expect([...e.step([0.1]).obs].every(Number.isFinite)).toBe(true);
+    }), runs(300));
+  });
+});
+
 describe('environments: makeEnv, reset, step, setState', () => {
   for (const id of ['Pendulum-v1', 'MountainCarContinuous-v0'] as const) {
     it(`${id}: any action, seed or state gives finite steps, or an error naming it`, () => {
@@ -279,8 +304,9 @@ describe('environments: makeEnv, reset, step, setState', () => {
 describe('CLI flags (train, eval)', () => {
   const hostileWord = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...PROTO_KEYS, '', '-', '--', '-h', '1e400', '-1', '2e4', '20_000', '9007199254740993', 'NaN', 'ddpg', 'td3', 'sac', 'keras', 'paper', 'Pendulum-v1'));
   const setItem = fc.oneof(
-    fc.tuple(fc.constantFrom('actorLr', 'actionNoise', 'actionNoise.sigma', 'actionNoise.__proto__.kind', 'actionNoise.constructor.prototype.kind', '__proto__.kind', 'actorLayers', 'seed', 'toString', 'alpha', 'policyDelay'),
-      fc.constantFrom('5e-4', '1e400', 'NaN', '"policy"', '{"type":"ou"}', '[64,64]', '[]', '{"__proto__":{"kind":"policy"}}', 'null', '10n', '-1')).map(([k, v]) => `${k}=${v}`),
+    fc.tuple(fc.constantFrom('actorLr', 'actionNoise', 'actionNoise.sigma', 'actionNoise.__proto__.kind', 'actionNoise.constructor.prototype.kind', '__proto__.kind', 'actorLayers', 'seed', 'toString', 'alpha', 'policyDelay',
+      'normalize', 'normalize.clipObs', 'normalize.__proto__.kind', 'scheduleSteps', 'criticLr'),
+      fc.constantFrom('5e-4', '1e400', 'NaN', '"policy"', '{"type":"ou"}', '[64,64]', '[]', '{"__proto__":{"kind":"policy"}}', 'null', '10n', '-1', 'true', 'false', 'lin_1e-3', 'lin_x', '{"obs":false,"reward":false}')).map(([k, v]) => `${k}=${v}`),
     hostileWord,
   );
   const token = fc.oneof(
@@ -291,7 +317,7 @@ describe('CLI flags (train, eval)', () => {
 
   it('train: any argv gives a checked config or a UsageError naming the flag or field', () => {
     fc.assert(fc.property(fc.array(token, { maxLength: 6 }), (argv) => {
-      attempt('CLI train flags', /--|argument|field|config|set|unknown/, () => trainChoice(parseArgs(TRAIN, argv)), () => {});
+      attempt('CLI train flags', /--|argument|field|config|set|unknown|normalize/, () => trainChoice(parseArgs(TRAIN, argv)), () => {});
       expect(({} as { kind?: unknown }).kind).toBeUndefined();
       expect(Object.keys(Object.prototype)).toEqual([]);
     }), runs(400));

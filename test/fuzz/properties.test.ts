@@ -7,7 +7,8 @@
 // names X".
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeContainer, encodeContainer } from '../../src/nn/container.js';
+import { decodeContainer } from '../../src/nn/container.js';
+import { encodeContainer } from '../../src/nn/container-write.js';
 import { DDPG } from '../../src/agents/ddpg.js';
 import { resolveConfig } from '../../src/agents/ddpg-config.js';
 import { evalSeed } from '../../src/agents/loop.js';

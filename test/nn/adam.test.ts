@@ -168,8 +168,11 @@ describe('Adam option validation', () => {
     const adam = new Adam(arena, net, { lr: 1e-3 }, 'criticOptimizer');
     adam.lr = 5e-4;
     expect(adam.lr).toBe(5e-4);
-    expect(() => { adam.lr = Number.NaN; }).toThrow(/criticOptimizer\.lr must be a finite number in \(0, Infinity\), got NaN/);
+    expect(() => { adam.lr = Number.NaN; }).toThrow(/criticOptimizer\.lr must be a finite number in \[0, Infinity\), got NaN/);
+    expect(() => { adam.lr = -1e-3; }).toThrow(/criticOptimizer\.lr must be a finite number in \[0, Infinity\), got -0\.001/);
     expect(adam.lr).toBe(5e-4);
+    adam.lr = 0; // the end of a linear schedule
+    expect(adam.lr).toBe(0);
   });
 
   it('beta1 = 1 is a RangeError naming beta1 and [0, 1)', () => {

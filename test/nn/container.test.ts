@@ -3,7 +3,8 @@
 // or claims more bytes than are present. The readers built on it (checkpoints,
 // Policy.load, network files, replay buffer saves) are tested in their own files.
 import { describe, expect, it } from 'vitest';
-import { decodeContainer, encodeContainer, FORMAT_VERSION, MAGIC } from '../../src/nn/container.js';
+import { decodeContainer, FORMAT_VERSION, MAGIC } from '../../src/nn/container.js';
+import { encodeContainer } from '../../src/nn/container-write.js';
 import { fnv1a32 } from '../../src/nn/hash.js';
 import { VERSION } from '../../src/version.js';
 

@@ -5,7 +5,8 @@ import {
   decodeNetwork, fnv1a32, loadNetworkParams, networkFromBytes, networkToBytes,
   type Network, type NetworkSpec,
 } from '../../src/nn/index.js';
-import { encodeContainer, FORMAT_VERSION, MAGIC } from '../../src/nn/container.js';
+import { FORMAT_VERSION, MAGIC } from '../../src/nn/container.js';
+import { encodeContainer } from '../../src/nn/container-write.js';
 import { ReplayBuffer } from '../../src/rl/buffer.js';
 import { Rng } from '../../src/rng.js';
 import { firstBitDifference } from '../kernels/fixtures.js';
@@ -166,14 +167,14 @@ describe('refusals leave the target untouched', () => {
   it('a version-1 network file (its own magic "DDPGNET1"): refused naming both versions', () => {
     const b = good.slice();
     b.set(new TextEncoder().encode('DDPGNET1'));
-    expectRefused(b, /network refused: format version 1 \(magic "DDPGNET1"\) is not supported; this library reads version 2/);
+    expectRefused(b, /network refused: format version 1 \(magic "DDPGNET1"\) is not supported; this library reads versions 2 and 3/);
   });
 
-  it('a container of format version 1 or 3: refused naming both versions', () => {
-    for (const v of [1, 3]) {
+  it('a container of format version 1 or 4: refused naming the versions it reads', () => {
+    for (const v of [1, 4]) {
       const b = good.slice();
       new DataView(b.buffer).setUint32(8, v, true);
-      expectRefused(reseal(b), new RegExp(`network refused: format version ${v} is not supported; this library reads version 2`));
+      expectRefused(reseal(b), new RegExp(`network refused: format version ${v} is not supported; this library reads versions 2 and 3`));
     }
   });
 

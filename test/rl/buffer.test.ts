@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeContainer, encodeContainer } from '../../src/nn/container.js';
+import { decodeContainer } from '../../src/nn/container.js';
+import { encodeContainer } from '../../src/nn/container-write.js';
 import { fnv1a32 } from '../../src/nn/hash.js';
 import { ReplayBuffer, type ReplayBatch } from '../../src/rl/buffer.js';
 import { Rng } from '../../src/rng.js';
@@ -170,7 +171,7 @@ describe('ReplayBuffer', () => {
   it('refuses the old "DRB1" framing naming both versions, and other kinds of file naming what they are', () => {
     const old = new Uint8Array(24 + 4 * 8 + 1);
     new DataView(old.buffer).setUint32(0, 0x31425244, true); // "DRB1"
-    expect(() => ReplayBuffer.load(old)).toThrow(/replay buffer refused: format version 1 \(magic "DRB1"\) is not supported; this library reads version 2/);
+    expect(() => ReplayBuffer.load(old)).toThrow(/replay buffer refused: format version 1 \(magic "DRB1"\) is not supported; this library reads versions 2 and 3/);
     expect(() => ReplayBuffer.load(encodeContainer({ kind: 'network' }, []))).toThrow(/replay buffer refused: it is a network file, not a replay buffer file/);
     expect(() => ReplayBuffer.load(encodeContainer({ kind: 'full' }, []))).toThrow(/replay buffer refused: it is a full checkpoint, not a replay buffer file/);
   });
