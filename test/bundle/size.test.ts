@@ -37,18 +37,18 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 111 232 bytes (gzip)', () => {
+  it('the npm tarball is at most 111 400 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(111_232);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(111_400);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 10 200 bytes gzip (issue 13 asks for 15 000: met)', () => {
     expect(shipped('policy.js', ['dist/chunks/core.js', 'dist/policy.js']), HINT).toBeLessThanOrEqual(10_200);
   });
 
-  it('ddpg-wasm, as shipped, is at most 36 500 bytes gzip (issue 13 aims at 30 000; issue 15 added stats)', () => {
+  it('ddpg-wasm, as shipped, is at most 37 800 bytes gzip (issue 13 aims at 30 000: not met; issues 15 and 16 added stats, schedules and best-model saves)', () => {
     const files = ['dist/chunks/core.js', 'dist/chunks/library.js', 'dist/chunks/wasm-bytes.js', 'dist/index.js'];
-    expect(shipped('index.js', files), HINT).toBeLessThanOrEqual(36_500);
+    expect(shipped('index.js', files), HINT).toBeLessThanOrEqual(37_800);
   });
 });
