@@ -3,7 +3,8 @@
  * it loads, as shipped (minified by the build, files concatenated, gzip -9), held
  * at what they measure now plus a little room, so that growth is a decision. The
  * tarball met issue 13's 92 000 bytes (89 824) before the sweep, plot and
- * statistics commands of issue 15 added 8 KB of CLI (bench/RESULTS.md, "Size"). Sizes are deterministic for a given build (unlike
+ * statistics commands of issue 15 added 8 KB of CLI, and its queue (sweep --queue, worker) 3.8 KB
+ * (bench/RESULTS.md, "Size"). Sizes are deterministic for a given build (unlike
  * timings), so they belong here; `npm run bench -- size` has the breakdown and
  * bench/RESULTS.md the history of what each byte went to.
  */
@@ -34,10 +35,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 104 000 bytes (gzip)', () => {
+  it('the npm tarball is at most 107 800 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(104_000);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(107_800);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 16 500 bytes gzip (issue 13 aims at 15 000)', () => {
