@@ -90,6 +90,12 @@ export function redisOptions(url: string, command: string): RedisConnection {
   };
 }
 
+/** Checks the URL and that bullmq and ioredis load (before a sweep writes anything); throws UsageError or the install hint. */
+export async function checkQueue(url: string): Promise<void> {
+  redisOptions(url, 'sweep');
+  await load();
+}
+
 /** A chunk job: train `trial` from the state `from` (null: a fresh start) through chunk `chunk`. */
 interface ChunkJob {
   readonly sid: string;
@@ -298,13 +304,35 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   if (url === undefined) throw new UsageError('worker needs --queue redis://HOST:PORT', 'worker');
   const conn = redisOptions(url, 'worker');
   const lockMs = (f.int('lock-seconds') ?? 30) * 1000;
+  const say = (s: string): void => {
+    if (!f.bool('quiet')) io.stderr.write(`${s}\n`);
+  };
+  // Signals from the start: one before the worker runs just ends the process cleanly.
+  let closing = false, close = (): void => undefined;
+  const stopped = new Promise<void>((resolve) => { close = resolve; });
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (closing) process.exit(sig === 'SIGINT' ? 130 : 143); // second signal: the chunk is retried by another worker
+    closing = true;
+    say(`${sig}: finishing the current chunk, then exiting (again to exit now)`);
+    close();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    await runWorker(url, conn, lockMs, say, stopped);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return 0;
+}
+
+/** Processes chunk jobs until `stopped` resolves, then finishes the current one and closes. */
+async function runWorker(url: string, conn: RedisConnection, lockMs: number, say: (s: string) => void, stopped: Promise<void>): Promise<void> {
   const { bullmq, Redis } = await load();
   const { UnrecoverableError } = bullmq;
   const redis = new Redis(conn);
   const queue = new bullmq.Queue<ChunkJob, ChunkResult>(QUEUE_NAME, { connection: redis });
-  const say = (s: string): void => {
-    if (!f.bool('quiet')) io.stderr.write(`${s}\n`);
-  };
   const specs = new Map<string, SweepSpec>();
   const specOf = async (sid: string): Promise<SweepSpec> => {
     const known = specs.get(sid);
@@ -372,23 +400,15 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
     connection: redis, concurrency: 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 10,
     name: `${hostname()}:${process.pid}`,
   });
-  worker.on('error', (e) => io.stderr.write(`ddpg-wasm worker: ${message(e)}\n`));
+  worker.on('error', (e) => say(`ddpg-wasm worker: ${message(e)}`));
   worker.on('failed', (job, e) => { if (job !== undefined) say(`${job.id}: attempt ${job.attemptsMade} failed: ${message(e)}`); });
-  await worker.waitUntilReady();
-  say(`Worker ${hostname()}:${process.pid} on ${url} (queue ${QUEUE_NAME})`);
-  let closing = false;
-  const closed = new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals): void => {
-      if (closing) process.exit(sig === 'SIGINT' ? 130 : 143); // second signal: the chunk is retried by another worker
-      closing = true;
-      say(`${sig}: finishing the current chunk, then exiting (again to exit now)`);
-      void worker.close().then(resolve, resolve);
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  });
-  await closed;
-  await queue.close();
-  await redis.quit();
-  return 0;
+  try {
+    await Promise.race([worker.waitUntilReady(), stopped]);
+    say(`Worker ${hostname()}:${process.pid} on ${url} (queue ${QUEUE_NAME})`);
+    await stopped;
+  } finally {
+    await worker.close();
+    await queue.close();
+    await redis.quit();
+  }
 }

@@ -22,7 +22,7 @@ import { writePlot } from './plot.js';
 import { formatDuration } from './progress.js';
 import { FILES, RunDir, type Summary } from './run-dir.js';
 import { parseSpec, type Point, readSpec, type SweepSpec, type Trial, trials } from './sweep-spec.js';
-import { queuePool } from './queue.js';
+import { checkQueue, queuePool } from './queue.js';
 import { complete, runTrial } from './trial.js';
 
 export const SWEEP: CommandSpec = {
@@ -183,6 +183,7 @@ export async function runSweep(spec: string | object, options: SweepOptions = {}
   initSync();
   const checked = typeof spec === 'string' ? readSpec(spec) : parseSpec(spec);
   const plan = trials(checked);
+  if (options.queue !== undefined) await checkQueue(options.queue);
   const out = options.out ?? defaultOut(spec);
   const root = new RunDir(out);
   root.create();
@@ -352,6 +353,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
     const out = f.str('out') ?? defaultOut(path);
     const n = trials(spec).length;
     const queue = f.str('queue'), trial = f.int('trial');
+    if (queue !== undefined) await checkQueue(queue);
     const where = queue !== undefined ? `on the queue ${queue} (ddpg-wasm worker --queue ${queue})`
       : trial !== undefined ? `: trial ${trial} alone` : `on ${f.int('workers') ?? availableParallelism()} workers`;
     if (!quiet) io.stderr.write(`Sweep ${path}: ${n} trial${n === 1 ? '' : 's'} ${where} → ${out}\n`);
