@@ -22,6 +22,9 @@ import { SWEEP, sweepCommand } from './sweep.js';
 import { TRAIN, trainCommand } from './train.js';
 import { WORKER, workerCommand } from './queue.js';
 
+/** ddpg-wasm/sweep (package.json "exports"; types in src/sweep.ts): importing this file runs no command. */
+export { runSweep } from './sweep.js';
+
 interface Command {
   readonly spec: CommandSpec;
   run(argv: readonly string[], io: CliIO): number | Promise<number>;

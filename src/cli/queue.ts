@@ -34,6 +34,7 @@ import type { Redis as RedisClient } from 'ioredis';
 import { type CommandSpec, parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { FILES, RunDir, type Summary } from './run-dir.js';
+import type { SweepProgress } from '../sweep.js';
 import { VERSION } from '../version.js';
 import type { SweepSpec, Trial } from './sweep-spec.js';
 import { runTrial } from './trial.js';
@@ -167,18 +168,9 @@ type StepBound = number;
 /** What a pool of the sweep reports for each trial that finished (sweep.ts). */
 export type Finish = (t: Trial, error: string | null, wallSeconds: number) => void;
 
-export interface QueueProgress {
-  readonly done: number;
-  readonly failed: number;
-  readonly running: number;
-  readonly queued: number;
-  readonly stepsPerSecond: number;
-  readonly etaSeconds: number;
-}
-
 export interface QueuePoolOptions {
   readonly signal?: AbortSignal | undefined;
-  readonly onProgress?: ((p: QueueProgress) => void) | undefined;
+  readonly onProgress?: ((p: SweepProgress) => void) | undefined;
   /** Seconds between two looks at Redis (default 0.5). */
   readonly pollSeconds?: number;
 }

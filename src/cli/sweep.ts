@@ -15,13 +15,14 @@ import { basename, extname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { makeEnv } from '../envs/make.js';
 import { initSync } from '../index.js';
-import { medianStepsToThreshold, rank, summarize, type Summary as Stats } from '../stats.js';
+import { medianStepsToThreshold, rank, summarize } from '../stats.js';
+import type { ConfigResult, SweepOptions, SweepProgress, SweepResult, TrialRecord } from '../sweep.js';
 import { type CommandSpec, parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { writePlot } from './plot.js';
 import { formatDuration } from './progress.js';
 import { FILES, RunDir, type Summary } from './run-dir.js';
-import { parseSpec, type Point, readSpec, type SweepSpec, type Trial, trials } from './sweep-spec.js';
+import { parseSpec, readSpec, type SweepSpec, type Trial, trials } from './sweep-spec.js';
 import { checkQueue, queuePool } from './queue.js';
 import { complete, runTrial } from './trial.js';
 
@@ -51,66 +52,6 @@ export const SWEEP: CommandSpec = {
     '2 bad command line or spec, 130/143 interrupted (run it again to continue).',
   ],
 };
-
-/** One finished trial, as results.json and sweep.jsonl hold it. */
-export interface TrialRecord {
-  readonly id: string;
-  readonly config: string;
-  readonly point: Point;
-  readonly seed: number;
-  readonly status: 'done' | 'failed';
-  /** Mean return of the final evaluation. */
-  readonly eval: number | null;
-  readonly steps: number | null;
-  readonly weightsHash: string | null;
-  readonly error: string | null;
-}
-
-export interface ConfigResult {
-  readonly config: string;
-  readonly point: Point;
-  readonly trials: number;
-  readonly failed: number;
-  readonly stats: Stats | null;
-  readonly stepsToThreshold: { median: number; reached: number; n: number } | null;
-  readonly rank: number | null;
-}
-
-export interface SweepProgress {
-  readonly done: number;
-  readonly failed: number;
-  readonly running: number;
-  readonly queued: number;
-  /** Environment steps per second of all workers together, in this invocation. */
-  readonly stepsPerSecond: number;
-  readonly etaSeconds: number;
-}
-
-export interface SweepOptions {
-  /** Worker threads (default: os.availableParallelism()). */
-  readonly workers?: number | undefined;
-  /** The sweep directory (default sweeps/<spec file name>, or sweeps/sweep for an object). */
-  readonly out?: string;
-  /** Aborting stops every trial after its current step and saves it (run again to continue). */
-  readonly signal?: AbortSignal;
-  /** Called for each trial that finishes in this invocation. */
-  readonly onTrial?: (record: TrialRecord) => void;
-  /** Called a few times a second while trials run. */
-  readonly onProgress?: (progress: SweepProgress) => void;
-  /** Train on BullMQ workers through this Redis (redis://HOST:PORT) instead of local threads; needs bullmq and ioredis. */
-  readonly queue?: string | undefined;
-  /** Run only this trial (0-based index in spec order); results.json is written when it completes the sweep. */
-  readonly trial?: number | undefined;
-}
-
-export interface SweepResult {
-  readonly out: string;
-  readonly interrupted: boolean;
-  /** Every trial finished so far (all of them unless interrupted, or with `trial` while others are missing), in spec order. */
-  readonly trials: readonly TrialRecord[];
-  /** Per configuration (empty until every trial has finished). */
-  readonly configs: readonly ConfigResult[];
-}
 
 type ToWorker = { type: 'trial'; spec: SweepSpec; trial: Trial; dir: string } | { type: 'stop' };
 type FromWorker =
@@ -173,12 +114,7 @@ function defaultOut(spec: unknown): string {
   return join('sweeps', typeof spec === 'string' ? basename(spec, extname(spec)) : 'sweep');
 }
 
-/**
- * Runs every trial of a spec (a file path, or the spec as a JSON-like object)
- * on `workers` threads, writing OUT as `ddpg-wasm sweep` does. Resolves when
- * every trial has finished (failed ones included) or, after `signal` aborts,
- * when every running trial has saved. Throws UsageError for a bad spec.
- */
+/** ddpg-wasm/sweep's runSweep (documented in src/sweep.ts, whose declaration it must match). */
 export async function runSweep(spec: string | object, options: SweepOptions = {}): Promise<SweepResult> {
   initSync();
   const checked = typeof spec === 'string' ? readSpec(spec) : parseSpec(spec);
