@@ -277,7 +277,9 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
     if (signal !== null) process.exit(SIGNAL_EXIT[sig] ?? 1); // second signal: quit without saving
     signal = sig;
     stop.abort();
-    io.stderr.write(`\r\x1b[K${sig}: stopping every trial after its current step and saving (again to quit without saving)\n`);
+    io.stderr.write(f.has('queue')
+      ? `\r\x1b[K${sig}: no longer waiting (the workers go on; the same command collects the results)\n`
+      : `\r\x1b[K${sig}: stopping every trial after its current step and saving (again to quit without saving)\n`);
   };
   const tty = io.stderr.isTTY === true, quiet = f.bool('quiet');
   let lastLine = 0;

@@ -4,7 +4,7 @@
  * at what they measure now plus a little room, so that growth is a decision. The
  * tarball met issue 13's 92 000 bytes (89 824) before the sweep, plot and
  * statistics commands of issue 15 added 8 KB of CLI, and its queue (sweep --queue, worker)
- * and ddpg-wasm/sweep 5.1 KB
+ * and ddpg-wasm/sweep with their README lines 5.8 KB
  * (bench/RESULTS.md, "Size"). Sizes are deterministic for a given build (unlike
  * timings), so they belong here; `npm run bench -- size` has the breakdown and
  * bench/RESULTS.md the history of what each byte went to.
@@ -36,10 +36,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 109 150 bytes (gzip)', () => {
+  it('the npm tarball is at most 109 760 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(109_150);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(109_760);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 16 500 bytes gzip (issue 13 aims at 15 000)', () => {
