@@ -282,7 +282,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       : `\r\x1b[K${sig}: stopping every trial after its current step and saving (again to quit without saving)\n`);
   };
   const tty = io.stderr.isTTY === true, quiet = f.bool('quiet');
-  let lastLine = 0;
+  let lastLine = -Infinity; // not a terminal: a first line at once, then one every 15 s
   const line = (p: SweepProgress): string =>
     `trials ${p.done} done${p.failed > 0 ? ` (${p.failed} failed)` : ''}, ${p.running} running, ${p.queued} queued · ${p.stepsPerSecond.toFixed(0)} steps/s · ETA ${formatDuration(p.etaSeconds)}`;
   process.on('SIGINT', onSignal);
