@@ -257,9 +257,15 @@ export async function queuePool(url: string, spec: SweepSpec, todo: readonly Tri
       if (pending.size > 0) await sleep(poll, options.signal);
     }
     if (pending.size > 0) return true;
-    // Every trial has finished: remove the sweep's jobs and keys (a later run starts from the run directories).
-    for (const field of await redis.hkeys(k.chunks)) await queue.remove(`${sid}-${field}`);
-    for (const t of todo) await queue.remove(jobId(sid, t.id, 0));
+    // Every trial has finished: remove the sweep's jobs (each chunk with a result, and the one after the last:
+    // a job that failed) and keys; a later run starts from the run directories.
+    const last = new Map(todo.map((t) => [t.id, 0]));
+    for (const field of await redis.hkeys(k.chunks)) {
+      const m = /^(.*)-(\d+)$/.exec(field)!;
+      last.set(m[1]!, Math.max(last.get(m[1]!) ?? 0, Number(m[2]) + 1));
+    }
+    const ids = [...last].flatMap(([trial, n]) => Array.from({ length: n + 1 }, (_, c) => jobId(sid, trial, c)));
+    for (let i = 0; i < ids.length; i += 500) await Promise.all(ids.slice(i, i + 500).map((id) => queue.remove(id)));
     await redis.del(k.spec, k.chunks, k.steps, k.done);
     return false;
   } finally {

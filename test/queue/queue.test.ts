@@ -18,8 +18,8 @@ import { Rng } from '../../src/rng.js';
 import { type CliResult, cli, ensureBuilt, type Running, start, tempDir } from '../cli/helpers.js';
 
 const TINY = { actorLayers: [16], criticLayers: [16], batchSize: 16, learningStarts: 100 };
-/** 3 configurations × 2 seeds, 5 chunks of 200 steps each. */
-const SPEC = { overrides: TINY, grid: { actorLr: [1e-3, 3e-3, 1e-2] }, seeds: 2, steps: 1000, evalEvery: 200, evalEpisodes: 1, saveEvery: 200, threshold: -1400 };
+/** 4 configurations × 2 seeds, 5 chunks of 200 steps each; the last configuration is invalid (its trials fail, as in a local sweep). */
+const SPEC = { overrides: TINY, grid: { actorLr: [1e-3, 3e-3, 1e-2, -1] }, seeds: 2, steps: 1000, evalEvery: 200, evalEpisodes: 1, saveEvery: 200, threshold: -1400 };
 const LOCK_SECONDS = 2;
 
 let base: string, url: string, redisProc: ChildProcess, redis: Redis;
@@ -125,18 +125,20 @@ describe('sweep --queue on a real Redis, with workers killed and stopped', () =>
   }, 150_000);
 
   it('finishes every trial, after the killed worker\'s chunk was retried', () => {
-    expect(sweep.code, sweep.stderr).toBe(0);
+    expect(sweep.code, sweep.stderr).toBe(1); // the two trials of the invalid configuration
+    expect(sweep.stdout).toContain('2 trials failed');
     expect(killed.signal).toBe('SIGKILL');
     // The job the killed worker held went back to the queue (BullMQ's stalled-job check) and ran again elsewhere.
     expect(stalled.length).toBeGreaterThanOrEqual(1);
     for (const s of stopped) expect(s.code, s.stderr).toBe(0);
-    const results = JSON.parse(read(join(base, 'queued', 'results.json'))) as { trials: { status: string }[] };
-    expect(results.trials.map((t) => t.status)).toEqual(Array(6).fill('done'));
+    const results = JSON.parse(read(join(base, 'queued', 'results.json'))) as { trials: { status: string; error: string | null }[] };
+    expect(results.trials.map((t) => t.status)).toEqual([...Array(6).fill('done'), 'failed', 'failed']);
+    expect(results.trials[7]!.error).toBe('invalid configuration: DDPG config: actorLr must be a finite number in (0, 1], got -1');
   });
 
   it('gives the results of the local sweep, byte for byte, and of a straight train run', async () => {
     const local = await cli('sweep', join(base, 'spec.json'), '--workers', '2', '--out', join(base, 'local'), '--quiet');
-    expect(local.code, local.stderr).toBe(0);
+    expect(local.code, local.stderr).toBe(1);
     expect(read(join(base, 'queued', 'results.json'))).toBe(read(join(base, 'local', 'results.json')));
     for (const id of ['c0-s0', 'c0-s1', 'c1-s0', 'c1-s1', 'c2-s0', 'c2-s1']) expect(hash(join(base, 'queued', id)), id).toBe(hash(join(base, 'local', id)));
     const sets = Object.entries({ ...TINY, actorLr: 1e-2 }).flatMap(([k, v]) => ['--set', `${k}=${JSON.stringify(v)}`]);
