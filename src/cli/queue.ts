@@ -317,7 +317,7 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await runWorker(url, conn, lockMs, say, stopped);
+    await runWorker(url, conn, lockMs, say, (e) => io.stderr.write(`ddpg-wasm worker: ${e}\n`), stopped);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -326,7 +326,8 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
 }
 
 /** Processes chunk jobs until `stopped` resolves, then finishes the current one and closes. */
-async function runWorker(url: string, conn: RedisConnection, lockMs: number, say: (s: string) => void, stopped: Promise<void>): Promise<void> {
+async function runWorker(url: string, conn: RedisConnection, lockMs: number, say: (s: string) => void, warn: (s: string) => void,
+  stopped: Promise<void>): Promise<void> {
   const { bullmq, Redis } = await load();
   const { UnrecoverableError } = bullmq;
   const redis = new Redis(conn);
@@ -398,7 +399,7 @@ async function runWorker(url: string, conn: RedisConnection, lockMs: number, say
     connection: redis, concurrency: 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 10,
     name: `${hostname()}:${process.pid}`,
   });
-  worker.on('error', (e) => say(`ddpg-wasm worker: ${message(e)}`));
+  worker.on('error', (e) => warn(message(e))); // a lost connection and the like: shown even with --quiet
   worker.on('failed', (job, e) => { if (job !== undefined) say(`${job.id}: attempt ${job.attemptsMade} failed: ${message(e)}`); });
   try {
     await Promise.race([worker.waitUntilReady(), stopped]);
