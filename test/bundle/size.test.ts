@@ -36,10 +36,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 109 760 bytes (gzip)', () => {
+  it('the npm tarball is at most 109 845 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(109_760);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(109_845);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 16 500 bytes gzip (issue 13 aims at 15 000)', () => {
