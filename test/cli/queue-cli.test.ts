@@ -6,16 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, ROOT, tempDir } from './helpers.js';
+import { cli, ensureBuilt, ROOT, tempSpec } from './helpers.js';
 
 const SPEC = { overrides: { actorLayers: [8], criticLayers: [8] }, seeds: 2, steps: 100 };
 let base: string, spec: string;
 
 beforeAll(async () => {
   await ensureBuilt();
-  base = tempDir();
-  spec = join(base, 'spec.json');
-  writeFileSync(spec, JSON.stringify(SPEC));
+  ({ base, spec } = tempSpec(SPEC));
 }, 180_000);
 
 describe('ddpg-wasm sweep --queue / worker without the optional packages', () => {

@@ -3,19 +3,16 @@
 // and before the table); otherwise plain lines only, the first at once. The
 // terminal is a real pseudo-terminal: util-linux's `script` runs the CLI on one.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, ensureBuilt, MAIN, tempDir } from './helpers.js';
+import { cli, ensureBuilt, MAIN, tempSpec } from './helpers.js';
 
 const SPEC = { overrides: { actorLayers: [8], criticLayers: [8], batchSize: 8, learningStarts: 50 }, seeds: 2, steps: 300, evalEvery: 100, evalEpisodes: 1 };
 let base: string, spec: string;
 
 beforeAll(async () => {
   await ensureBuilt();
-  base = tempDir();
-  spec = join(base, 'spec.json');
-  writeFileSync(spec, JSON.stringify(SPEC));
+  ({ base, spec } = tempSpec(SPEC));
 }, 180_000);
 
 const LIVE = /\rtrials \d+ done, \d+ running, \d+ queued · \d+ steps\/s · ETA [^\r\n]*\x1b\[K/;
