@@ -27,7 +27,8 @@ export const LAYERS = [
   { rl: ['src/rl/'], envs: ['src/envs/'] },
   { agents: ['src/agents/'] },
   // The inference-only Policy and the package's entry files, which re-export everything below.
-  { entries: ['src/policy/', 'src/index.ts', 'src/lib.ts', 'src/policy.ts', 'src/workerd.ts', 'src/policy-workerd.ts', 'src/normalize.ts', 'src/wasm-module.d.ts'] },
+  // sweep.ts: the types of ddpg-wasm/sweep (Node only; its code is the CLI bundle's export of cli/sweep.ts).
+  { entries: ['src/policy/', 'src/index.ts', 'src/lib.ts', 'src/policy.ts', 'src/workerd.ts', 'src/policy-workerd.ts', 'src/normalize.ts', 'src/wasm-module.d.ts', 'src/sweep.ts'] },
   // The only Node-only code.
   { cli: ['src/cli/'] },
 ];

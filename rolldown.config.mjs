@@ -81,8 +81,9 @@ export default defineConfig({
   },
   platform: 'neutral',
   // node:* is the CLI's (the only layer allowed it); ./kernels.wasm stays an import
-  // that edge runtimes resolve to a compiled WebAssembly.Module.
-  external: [/^node:/, /\.wasm$/],
+  // that edge runtimes resolve to a compiled WebAssembly.Module; bullmq and ioredis
+  // are the optional peers of `sweep --queue` / `worker`, import()ed from the user's node_modules.
+  external: [/^node:/, /\.wasm$/, 'bullmq', 'ioredis'],
   plugins: [manifest],
   output: {
     dir: 'dist',

@@ -9,7 +9,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSpec, trials } from '../src/cli/sweep-spec.js';
-import { runSweep, runTrial } from '../src/cli/sweep.js';
+import { runSweep } from '../src/cli/sweep.js';
+import { runTrial } from '../src/cli/trial.js';
 import { section, table } from './harness.js';
 
 const STEPS = Number(process.env.SWEEP_BENCH_STEPS ?? 3000);

@@ -23,7 +23,7 @@ import ts from 'typescript';
 
 const DIST = fileURLToPath(new URL('../dist/', import.meta.url));
 /** The declaration files package.json points at (the "types" of each export, and of the workerd entries). */
-const TYPE_ENTRIES = ['index.d.ts', 'policy.d.ts', 'workerd.d.ts', 'policy-workerd.d.ts', 'normalize.d.ts'];
+const TYPE_ENTRIES = ['index.d.ts', 'policy.d.ts', 'workerd.d.ts', 'policy-workerd.d.ts', 'normalize.d.ts', 'sweep.d.ts'];
 const DECLARATION = /\.d\.[cm]?ts$/;
 
 const toPosix = (p) => p.split(sep).join('/');

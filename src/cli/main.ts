@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `ddpg-wasm` command (package.json "bin"): train, eval, bench, plot, sweep, config.
+ * The `ddpg-wasm` command (package.json "bin"): train, eval, bench, plot, sweep, config, worker.
  * Exit codes: 0 success; 1 runtime failure (one line, the stack with
  * --verbose); 2 bad command line (the offending flag, the nearest valid one and
  * the usage); 130 / 143 training interrupted by SIGINT / SIGTERM after every
@@ -20,6 +20,10 @@ import { PLOT, plotCommand } from './plot.js';
 import { didYouMean } from './suggest.js';
 import { SWEEP, sweepCommand } from './sweep.js';
 import { TRAIN, trainCommand } from './train.js';
+import { WORKER, workerCommand } from './queue.js';
+
+/** ddpg-wasm/sweep (package.json "exports"; types in src/sweep.ts): importing this file runs no command. */
+export { runSweep } from './sweep.js';
 
 interface Command {
   readonly spec: CommandSpec;
@@ -33,6 +37,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   plot: { spec: PLOT, run: plotCommand },
   sweep: { spec: SWEEP, run: sweepCommand },
   config: { spec: CONFIG, run: configCommand },
+  worker: { spec: WORKER, run: workerCommand },
 };
 const NAMES = Object.keys(COMMANDS);
 
@@ -56,6 +61,7 @@ function topHelp(): string {
     '  ddpg-wasm bench --json',
     '  ddpg-wasm plot runs/ --out runs.svg              # every run below runs/, by configuration, with 95 % CIs',
     '  ddpg-wasm sweep spec.json --workers 2',
+    '  ddpg-wasm sweep spec.json --queue redis://10.0.0.5:6379   # and on each machine: ddpg-wasm worker --queue redis://10.0.0.5:6379',
     '  ddpg-wasm config --algo td3 --preset zoo          # every --set field: value, allowed range, meaning',
   ].join('\n');
 }

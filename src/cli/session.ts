@@ -60,7 +60,12 @@ export class Session {
     return this.stop.signal.aborted || this.targetReached();
   }
 
-  async run(): Promise<void> {
+  /**
+   * Trains until the target, an abort, or `until` steps (a queue job's chunk:
+   * the state at `until` is saved like a periodic checkpoint, and the run
+   * continues from it bit-identically).
+   */
+  async run(until = Infinity): Promise<void> {
     const opts: LearnOptions = {
       onStep: this.onStep, onEpisode: this.onEpisode, onEval: this.onEval, signal: this.stop.signal,
       // SB3's EvalCallback: the policy of the best periodic evaluation so far (its value is in the checkpoint, so resume keeps it).
@@ -69,11 +74,11 @@ export class Session {
     };
     this.t0 = this.lastStepAt = this.lastLineAt = performance.now();
     const every = this.s.saveEvery, loop = this.s.agent.loop;
-    while (!this.done()) {
+    while (!this.done() && loop.steps < until) {
       // Chunks end on every save point, so a checkpoint holds the state after exactly k·saveEvery steps.
       const toSave = every > 0 ? every - (loop.steps % every) : Infinity;
-      await this.s.agent.learn(Math.min(CHUNK_STEPS, toSave, this.stepBound - loop.steps), opts);
-      if (every > 0 && loop.steps % every === 0 && !this.done()) this.save();
+      await this.s.agent.learn(Math.min(CHUNK_STEPS, toSave, this.stepBound - loop.steps, until - loop.steps), opts);
+      if (((every > 0 && loop.steps % every === 0) || loop.steps >= until) && !this.done()) this.save();
       await new Promise<void>((r) => setImmediate(r));
     }
     this.progress.update(this.state(), true);

@@ -28,6 +28,7 @@ import {
   type RunSettings, type Setup, type Target, type TrainChoice,
 } from './train-setup.js';
 import { defaultRunPath } from './run-dir.js';
+import type { Point } from '../sweep.js';
 
 export type Distribution =
   | { readonly list: readonly unknown[] }
@@ -51,8 +52,7 @@ export interface SweepSpec {
   readonly threshold: number | null;
 }
 
-/** One point of the search space: field (as --set names it, `a.b` for a member) → value. */
-export type Point = Readonly<Record<string, unknown>>;
+export type { Point } from '../sweep.js';
 
 export interface Trial {
   /** `c<config>-s<seed>`: also the name of its run directory. */

@@ -9,28 +9,31 @@
  * sweep.jsonl (a line per trial finished, with wall time) and, once every trial
  * has finished, results.json (deterministic: no times in it).
  */
-import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { makeEnv } from '../envs/make.js';
 import { initSync } from '../index.js';
-import { medianStepsToThreshold, rank, summarize, type Summary as Stats } from '../stats.js';
+import { medianStepsToThreshold, rank, summarize } from '../stats.js';
+import type { ConfigResult, SweepOptions, SweepProgress, SweepResult, TrialRecord } from '../sweep.js';
 import { type CommandSpec, parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
 import { writePlot } from './plot.js';
-import { formatDuration, Progress } from './progress.js';
+import { formatDuration } from './progress.js';
 import { FILES, RunDir, type Summary } from './run-dir.js';
-import { parseSpec, type Point, readSpec, runSettingsOf, type SweepSpec, type Trial, trialSetup, trials } from './sweep-spec.js';
-import { resumeSetupAt, type Setup } from './train-setup.js';
-import { trainRun, trainSession } from './train.js';
+import { parseSpec, readSpec, type SweepSpec, type Trial, trials } from './sweep-spec.js';
+import { checkQueue, queuePool } from './queue.js';
+import { complete, runTrial } from './trial.js';
 
 export const SWEEP: CommandSpec = {
   name: 'sweep',
   summary: 'Run every trial (configuration × seed) of a sweep spec on a pool of worker threads.',
-  usage: 'ddpg-wasm sweep SPEC.json [--workers N] [--out DIR] [--quiet]',
+  usage: 'ddpg-wasm sweep SPEC.json [--workers N | --queue redis://HOST:PORT | --trial I] [--out DIR] [--quiet]',
   flags: [
     { name: 'workers', type: 'int', min: 1, value: 'N', help: 'worker threads (default: one per core)' },
+    { name: 'queue', type: 'string', value: 'URL', help: 'enqueue the trials on BullMQ in this Redis and wait: ddpg-wasm worker --queue URL trains them (npm i bullmq ioredis)' },
+    { name: 'trial', type: 'int', min: 0, value: 'I', help: 'run only trial I (0-based, spec order), e.g. a Kubernetes Indexed Job: --trial $JOB_COMPLETION_INDEX' },
     { name: 'out', type: 'string', value: 'DIR', help: 'sweep directory (default sweeps/<spec name>); one run directory per trial inside' },
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the summary table' },
   ],
@@ -40,66 +43,15 @@ export const SWEEP: CommandSpec = {
     'trials), both written when every trial has finished.',
     'Ctrl-C stops every trial after its current step and saves it; the same command again skips finished\n' +
     'trials and resumes the others bit-identically (a kill -9 loses at most saveEvery steps per trial).',
+    '--queue: the trials train in chunks of saveEvery steps as BullMQ jobs, on any number of `ddpg-wasm worker`\n' +
+    'processes; the sweep waits and writes the same files. Ctrl-C stops the wait only (run it again to collect).',
+    '--trial I: one trial in OUT/<trial> (OUT on a volume every pod shares); the process that finishes the last\n' +
+    'trial also writes results.json and curves.svg, and a plain sweep of the same OUT afterwards runs whatever\n' +
+    'is missing or failed and writes them.',
     'Exit codes: 0 every trial done, 1 a trial failed (the others still ran) or a runtime error,\n' +
     '2 bad command line or spec, 130/143 interrupted (run it again to continue).',
   ],
 };
-
-/** One finished trial, as results.json and sweep.jsonl hold it. */
-export interface TrialRecord {
-  readonly id: string;
-  readonly config: string;
-  readonly point: Point;
-  readonly seed: number;
-  readonly status: 'done' | 'failed';
-  /** Mean return of the final evaluation. */
-  readonly eval: number | null;
-  readonly steps: number | null;
-  readonly weightsHash: string | null;
-  readonly error: string | null;
-}
-
-export interface ConfigResult {
-  readonly config: string;
-  readonly point: Point;
-  readonly trials: number;
-  readonly failed: number;
-  readonly stats: Stats | null;
-  readonly stepsToThreshold: { median: number; reached: number; n: number } | null;
-  readonly rank: number | null;
-}
-
-export interface SweepProgress {
-  readonly done: number;
-  readonly failed: number;
-  readonly running: number;
-  readonly queued: number;
-  /** Environment steps per second of all workers together, in this invocation. */
-  readonly stepsPerSecond: number;
-  readonly etaSeconds: number;
-}
-
-export interface SweepOptions {
-  /** Worker threads (default: os.availableParallelism()). */
-  readonly workers?: number | undefined;
-  /** The sweep directory (default sweeps/<spec file name>, or sweeps/sweep for an object). */
-  readonly out?: string;
-  /** Aborting stops every trial after its current step and saves it (run again to continue). */
-  readonly signal?: AbortSignal;
-  /** Called for each trial that finishes in this invocation. */
-  readonly onTrial?: (record: TrialRecord) => void;
-  /** Called a few times a second while trials run. */
-  readonly onProgress?: (progress: SweepProgress) => void;
-}
-
-export interface SweepResult {
-  readonly out: string;
-  readonly interrupted: boolean;
-  /** Every trial finished so far (all of them unless interrupted), in spec order. */
-  readonly trials: readonly TrialRecord[];
-  /** Per configuration (empty when interrupted). */
-  readonly configs: readonly ConfigResult[];
-}
 
 type ToWorker = { type: 'trial'; spec: SweepSpec; trial: Trial; dir: string } | { type: 'stop' };
 type FromWorker =
@@ -107,50 +59,6 @@ type FromWorker =
   | { type: 'end'; error: string | null; interrupted: boolean };
 
 const SWEEP_WORKER = 'ddpg-wasm-sweep-worker';
-
-/** True when the run directory holds a run that reached its target. */
-function complete(dir: RunDir): boolean {
-  if (!existsSync(dir.file(FILES.summary))) return false;
-  try {
-    return dir.readRunInfo()?.status === 'complete';
-  } catch {
-    return false;
-  }
-}
-
-/** A trial's run: resumed from its checkpoint when it has one, else fresh (a start without any save is discarded). */
-function trialRun(spec: SweepSpec, trial: Trial, path: string): Setup {
-  const dir = new RunDir(path);
-  if (existsSync(dir.file(FILES.checkpoint))) return resumeSetupAt(dir.file(FILES.checkpoint), undefined, () => runSettingsOf(spec));
-  for (const f of [FILES.metrics, FILES.summary, FILES.run]) rmSync(dir.file(f), { force: true });
-  return trialSetup(spec, trial, path);
-}
-
-/**
- * Trains one trial in `dir` to its end, or until `stop` aborts (then its files
- * are saved as an interrupted run). Throws what the run throws (a bad config
- * point, a non-finite loss). Returns true when the trial completed.
- */
-export async function runTrial(spec: SweepSpec, trial: Trial, dir: string, stop?: AbortSignal, onSteps?: (steps: number, start: number) => void): Promise<boolean> {
-  const setup = trialRun(spec, trial, dir);
-  const session = trainSession(setup, new Progress({ write: () => true }, 'off'), false);
-  const abort = (): void => {
-    session.signal = 'SIGINT';
-    session.stop.abort();
-  };
-  if (stop?.aborted === true) abort();
-  stop?.addEventListener('abort', abort);
-  const start = setup.agent.loop.steps;
-  const timer = onSteps === undefined ? undefined : setInterval(() => onSteps(setup.agent.loop.steps, start), 200);
-  try {
-    await trainRun(setup, session);
-  } finally {
-    clearInterval(timer);
-    stop?.removeEventListener('abort', abort);
-  }
-  onSteps?.(setup.agent.loop.steps, start);
-  return session.targetReached();
-}
 
 /** The worker thread's loop: one trial at a time, as the main thread sends them. */
 function workerMain(): void {
@@ -164,7 +72,7 @@ function workerMain(): void {
     }
     stop = new AbortController();
     const post = (msg: FromWorker): void => port.postMessage(msg);
-    runTrial(m.spec, m.trial, m.dir, stop.signal, (steps, start) => post({ type: 'steps', steps, start })).then(
+    runTrial(m.spec, m.trial, m.dir, { stop: stop.signal, onSteps: (steps, start) => post({ type: 'steps', steps, start }) }).then(
       (done) => post({ type: 'end', error: null, interrupted: !done }),
       (e: unknown) => post({ type: 'end', error: e instanceof Error ? e.message : String(e), interrupted: false }),
     );
@@ -206,16 +114,12 @@ function defaultOut(spec: unknown): string {
   return join('sweeps', typeof spec === 'string' ? basename(spec, extname(spec)) : 'sweep');
 }
 
-/**
- * Runs every trial of a spec (a file path, or the spec as a JSON-like object)
- * on `workers` threads, writing OUT as `ddpg-wasm sweep` does. Resolves when
- * every trial has finished (failed ones included) or, after `signal` aborts,
- * when every running trial has saved. Throws UsageError for a bad spec.
- */
+/** ddpg-wasm/sweep's runSweep (documented in src/sweep.ts, whose declaration it must match). */
 export async function runSweep(spec: string | object, options: SweepOptions = {}): Promise<SweepResult> {
   initSync();
   const checked = typeof spec === 'string' ? readSpec(spec) : parseSpec(spec);
   const plan = trials(checked);
+  if (options.queue !== undefined) await checkQueue(options.queue);
   const out = options.out ?? defaultOut(spec);
   const root = new RunDir(out);
   root.create();
@@ -225,21 +129,32 @@ export async function runSweep(spec: string | object, options: SweepOptions = {}
   }
   root.writeAtomic('spec.json', specText);
 
-  const records = new Map<string, TrialRecord>();
-  for (const t of plan) {
-    const dir = new RunDir(join(out, t.id));
-    if (complete(dir)) records.set(t.id, recordOf(t, dir, null));
+  if (options.trial !== undefined && !(Number.isSafeInteger(options.trial) && options.trial >= 0 && options.trial < plan.length)) {
+    throw new UsageError(`--trial must be an index in 0..${plan.length - 1} (the spec has ${plan.length} trials), got ${options.trial}`, 'sweep');
   }
-  const queue = plan.filter((t) => !records.has(t.id));
+  const records = new Map<string, TrialRecord>();
+  const scan = (): void => {
+    for (const t of plan) {
+      const dir = new RunDir(join(out, t.id));
+      if (!records.has(t.id) && complete(dir)) records.set(t.id, recordOf(t, dir, null));
+    }
+  };
+  scan();
+  const queue = plan.filter((t, i) => !records.has(t.id) && (options.trial === undefined || i === options.trial));
   const stepBound = 'steps' in checked.target ? checked.target.steps : checked.target.episodes * makeEnv(checked.env).maxEpisodeSteps;
-  const interrupted = await pool(checked, queue, out, options, stepBound, (t, error, wallSeconds) => {
+  const finish = (t: Trial, error: string | null, wallSeconds: number): void => {
     const rec = recordOf(t, new RunDir(join(out, t.id)), error);
     records.set(t.id, rec);
     appendFileSync(root.file('sweep.jsonl'), `${JSON.stringify({ ...rec, wallSeconds: Number(wallSeconds.toFixed(3)), finishedAt: new Date().toISOString() })}\n`);
     options.onTrial?.(rec);
-  });
+  };
+  const interrupted = options.queue !== undefined
+    ? await queuePool(options.queue, checked, queue, out, stepBound, options, finish)
+    : await pool(checked, queue, out, options.trial === undefined ? options : { ...options, workers: 1 }, stepBound, finish);
+  // --trial: the other trials ran elsewhere (other processes, pods); those complete by now count too.
+  if (options.trial !== undefined) scan();
   const finished = plan.flatMap((t) => records.get(t.id) ?? []);
-  if (interrupted) return { out, interrupted, trials: finished, configs: [] };
+  if (interrupted || finished.length < plan.length) return { out, interrupted, trials: finished, configs: [] };
   const configs = aggregate(checked, plan, records, out);
   root.writeJson('results.json', { algo: checked.algo, env: checked.env, preset: checked.preset, threshold: checked.threshold, trials: finished, configs });
   // The overlay plot: mean evaluation curve per configuration with its 95 % CI band, seeds faint.
@@ -353,16 +268,21 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   if (f.bool('help')) return io.help(SWEEP);
   if (path === undefined) throw new UsageError('sweep needs a spec file: ddpg-wasm sweep SPEC.json', 'sweep');
   const spec = readSpec(path);
+  f.exclusive('workers', 'queue');
+  f.exclusive('workers', 'trial');
+  f.exclusive('queue', 'trial');
   const stop = new AbortController();
   let signal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {
     if (signal !== null) process.exit(SIGNAL_EXIT[sig] ?? 1); // second signal: quit without saving
     signal = sig;
     stop.abort();
-    io.stderr.write(`\r\x1b[K${sig}: stopping every trial after its current step and saving (again to quit without saving)\n`);
+    io.stderr.write(f.has('queue')
+      ? `\r\x1b[K${sig}: no longer waiting (the workers go on; the same command collects the results)\n`
+      : `\r\x1b[K${sig}: stopping every trial after its current step and saving (again to quit without saving)\n`);
   };
   const tty = io.stderr.isTTY === true, quiet = f.bool('quiet');
-  let lastLine = 0;
+  let lastLine = -Infinity; // not a terminal: a first line at once, then one every 15 s
   const line = (p: SweepProgress): string =>
     `trials ${p.done} done${p.failed > 0 ? ` (${p.failed} failed)` : ''}, ${p.running} running, ${p.queued} queued · ${p.stepsPerSecond.toFixed(0)} steps/s · ETA ${formatDuration(p.etaSeconds)}`;
   process.on('SIGINT', onSignal);
@@ -370,9 +290,13 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   try {
     const out = f.str('out') ?? defaultOut(path);
     const n = trials(spec).length;
-    if (!quiet) io.stderr.write(`Sweep ${path}: ${n} trial${n === 1 ? '' : 's'} on ${f.int('workers') ?? availableParallelism()} workers → ${out}\n`);
+    const queue = f.str('queue'), trial = f.int('trial');
+    if (queue !== undefined) await checkQueue(queue);
+    const where = queue !== undefined ? `on the queue ${queue} (ddpg-wasm worker --queue ${queue})`
+      : trial !== undefined ? `: trial ${trial} alone` : `on ${f.int('workers') ?? availableParallelism()} workers`;
+    if (!quiet) io.stderr.write(`Sweep ${path}: ${n} trial${n === 1 ? '' : 's'} ${where} → ${out}\n`);
     const result = await runSweep(path, {
-      workers: f.int('workers'), out, signal: stop.signal,
+      workers: f.int('workers'), out, signal: stop.signal, queue, trial,
       onTrial: (r) => {
         if (quiet) return;
         const what = r.status === 'done' ? `eval ${ret(r.eval!)}, weightsHash ${r.weightsHash}` : `FAILED: ${r.error}`;
@@ -391,6 +315,12 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
     if (result.interrupted) {
       io.stderr.write(`Interrupted: ${result.trials.length}/${n} trials finished; continue with the same command.\n`);
       return SIGNAL_EXIT[signal ?? 'SIGINT'] ?? 1;
+    }
+    if (result.configs.length === 0) {
+      // --trial while other trials are still missing: this trial's outcome alone.
+      const mine = result.trials.find((r) => r.id === trials(spec)[trial!]!.id);
+      io.stdout.write(`${result.trials.length}/${n} trials finished in ${out}; results.json is written when the last one finishes\n`);
+      return mine?.status === 'done' ? 0 : 1;
     }
     io.stdout.write(`${sweepTable(result.configs)}\n`);
     const failed = result.trials.filter((r) => r.status === 'failed').length;

@@ -162,11 +162,14 @@ export function trainSession(setup: Setup, progress: Progress, verbose: boolean)
 /**
  * Trains `setup` to its target (or until `session.stop` aborts) and writes the
  * run directory; `trained` runs when training ends, before the final files.
- * One run of `train`, and one trial of `sweep`.
+ * One run of `train`, and one trial of `sweep`. With `until` (a queue job's
+ * chunk), training also stops at that step: then the run is left as a
+ * periodic save leaves it (checkpoint and run.json) and the result is null.
  */
-export async function trainRun(setup: Setup, session: Session, trained?: () => void): Promise<Summary> {
+export async function trainRun(setup: Setup, session: Session, trained?: () => void, until = Infinity): Promise<Summary | null> {
   setup.dir.writeJson(FILES.run, runInfo(setup, 'running', setup.timing));
-  await session.run();
+  await session.run(until);
+  if (setup.agent.loop.steps >= until && !session.targetReached() && !session.stop.signal.aborted) return null;
   trained?.();
   return writeOutputs(setup, session);
 }
@@ -207,7 +210,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const summary = await trainRun(setup, session, () => { finishing = session.signal === null; });
+    const summary = (await trainRun(setup, session, () => { finishing = session.signal === null; }))!;
     if (f.bool('json')) io.stdout.write(`${JSON.stringify(summary)}\n`);
     if (!f.bool('json') || !f.bool('quiet')) human.write(`${summaryText(setup, summary, session.signal, !f.bool('json') && !f.bool('quiet'))}\n`);
     return session.signal === null ? 0 : (SIGNAL_EXIT[session.signal] ?? 1);

@@ -1,6 +1,7 @@
 /**
  * A TypeScript consumer of the package: the package by name (its "exports"
- * types), and the two workerd entries by path. Type-checked against dist/ by
+ * types, ddpg-wasm/sweep included), and the two workerd entries by path.
+ * Type-checked against dist/ by
  * test/bundle/types.test.ts (TypeScript 5.9, the dev dependency) and by
  * test/cross/e2e/types-ts7.test.ts (TypeScript 7).
  */
@@ -8,6 +9,7 @@ export const consumer = (dist: string): string => `
 import { DDPG, TD3, SAC, createKernels, makeEnv, init, initSync, initFast, Policy, dmath, stats, ReplayBuffer, Rng, VERSION, type DDPGConfig, type LearnOptions } from 'ddpg-wasm';
 import { Policy as InferencePolicy, init as initPolicy, initSync as initPolicySync, type WasmSource } from 'ddpg-wasm/policy';
 import { NormalizeEnv, TD3 as NormTD3, type NormalizeOptions } from 'ddpg-wasm/normalize';
+import { runSweep, type SweepOptions, type SweepResult, type TrialRecord } from 'ddpg-wasm/sweep';
 import * as edge from ${JSON.stringify(`${dist}/workerd.js`)};
 import * as edgePolicy from ${JSON.stringify(`${dist}/policy-workerd.js`)};
 
@@ -28,6 +30,8 @@ const config: DDPGConfig | undefined = undefined;
 const learn: LearnOptions = {};
 const src: WasmSource | undefined = undefined;
 const version: string = VERSION;
+const sweepOptions: SweepOptions = { workers: 2, onTrial: (r: TrialRecord) => void r.weightsHash };
+const sweep: () => Promise<SweepResult> = () => runSweep({ seeds: 5, steps: 20000 }, sweepOptions);
 const inits: Array<() => Promise<void>> = [initPolicy, edge.init, edgePolicy.init];
 const syncs: Array<() => void> = [initPolicySync, edge.initSync, edgePolicy.initSync];
 const edgeAgent: InstanceType<typeof edge.DDPG> = new edge.DDPG(edge.makeEnv('Pendulum-v1'));

@@ -6,7 +6,8 @@
  * "Size"): tarball 103 502 (guard 103 750), ddpg-wasm/policy 9 960 (guard 10 200),
  * ddpg-wasm 36 235 (guard 36 500). The tarball met issue 13's 92 000 bytes (89 824)
  * before the sweep, plot, statistics and config commands of issues 15 and 16 added
- * 14 KB of CLI; the main entry is 6.2 KB over its 30 000. Sizes are deterministic
+ * 14 KB of CLI, issue 15's queue (sweep --queue, worker) and ddpg-wasm/sweep
+ * 5.8 KB and issue 16's conveniences the rest; the main entry is 6.2 KB over its 30 000. Sizes are deterministic
  * for a given build (unlike timings), so they belong here; `npm run bench -- size`
  * has the breakdown and bench/RESULTS.md the history of what each byte went to.
  */
@@ -37,10 +38,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 111 400 bytes (gzip)', () => {
+  it('the npm tarball is at most 117 400 bytes (gzip)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(111_400);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(117_400);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 10 200 bytes gzip (issue 13 asks for 15 000: met)', () => {

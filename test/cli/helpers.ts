@@ -5,7 +5,7 @@
  * by a lock directory so parallel test files do not build at the same time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,13 @@ export function start(args: readonly string[], cwd = ROOT, node: { args?: readon
 export const cli = (...args: string[]): Promise<CliResult> => start(args).done;
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'ddpg-wasm-cli-'));
+
+/** A new temporary directory (`base`) holding `value` as spec.json (`spec`, its path). */
+export function tempSpec(value: object): { base: string; spec: string } {
+  const base = tempDir(), spec = join(base, 'spec.json');
+  writeFileSync(spec, JSON.stringify(value));
+  return { base, spec };
+}
 
 /** Polls `cond` every 25 ms until it holds (or throws after `ms`). */
 export async function waitFor(cond: () => boolean, ms: number, what: string): Promise<void> {

@@ -88,6 +88,24 @@ describe('ddpg-wasm sweep', () => {
     expect(other.stderr).toContain('holds a sweep of another spec');
   });
 
+  it('--trial I runs one trial: four processes at once (a Kubernetes Indexed Job) give the sweep\'s results.json', async () => {
+    const out = join(base, 'indexed');
+    const runs = await Promise.all([0, 1, 2, 3].map((i) => cli('sweep', join(base, 'spec.json'), '--trial', String(i), '--out', out)));
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    // Each process trained its own trial; the one that finished the last wrote results.json and curves.svg.
+    expect(lines(join(out, 'sweep.jsonl')).map((l) => (JSON.parse(l) as { id: string }).id).sort()).toEqual(['c0-s0', 'c0-s1', 'c1-s0', 'c1-s1']);
+    expect(read(join(out, 'results.json'))).toBe(read(join(base, 'sweep', 'results.json')));
+    expect(read(join(out, 'curves.svg'))).toBe(read(join(base, 'sweep', 'curves.svg')));
+    // A plain sweep of the same directory afterwards trains nothing and writes the same bytes.
+    const again = await cli('sweep', join(base, 'spec.json'), '--out', out, '--quiet');
+    expect(again.code, again.stderr).toBe(0);
+    expect(lines(join(out, 'sweep.jsonl'))).toHaveLength(4);
+    expect(read(join(out, 'results.json'))).toBe(read(join(base, 'sweep', 'results.json')));
+    const bad = await cli('sweep', join(base, 'spec.json'), '--trial', '4', '--out', out);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--trial must be an index in 0..3 (the spec has 4 trials), got 4');
+  }, 60_000);
+
   it('records a failing trial and runs the others (exit code 1)', async () => {
     const r = await cli('sweep', write('fail.json', { ...SPEC, grid: { actorLr: [-1, 1e-3] }, seeds: 1 }), '--workers', '1', '--out', join(base, 'fail'));
     expect(r.code).toBe(1);

@@ -1,6 +1,6 @@
 // The README's TypeScript examples compile against the real API: every ```ts
 // block that imports the package is type-checked (strict tsconfig) with
-// 'ddpg-wasm' and 'ddpg-wasm/policy' mapped to src/. A renamed option, a wrong
+// 'ddpg-wasm', 'ddpg-wasm/policy' and 'ddpg-wasm/sweep' mapped to src/. A renamed option, a wrong
 // record key or a changed signature makes this fail before a reader finds it.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from 'ddpg-wasm(\/policy|\/normalize)?'/.test(b));
+const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from 'ddpg-wasm(\/policy|\/normalize|\/sweep)?'/.test(b));
 
 /** Variables a block uses from an earlier block of the same section. */
 const CARRIED: Record<string, string> = {
@@ -29,6 +29,7 @@ describe('README examples', () => {
     const src = block
       .replaceAll("from 'ddpg-wasm/policy'", `from ${JSON.stringify(join(ROOT, 'src/policy.js'))}`)
       .replaceAll("from 'ddpg-wasm/normalize'", `from ${JSON.stringify(join(ROOT, 'src/normalize.js'))}`)
+      .replaceAll("from 'ddpg-wasm/sweep'", `from ${JSON.stringify(join(ROOT, 'src/sweep.js'))}`)
       .replaceAll("from 'ddpg-wasm'", `from ${JSON.stringify(join(ROOT, 'src/index.js'))}`);
     const carried = Object.entries(CARRIED).filter(([name]) => src.includes(name) && !new RegExp(`(const|let|class) ${name}\\b`).test(src));
     const file = join(dir, `block${i}.mts`);

@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+// The real-Redis suite of `sweep --queue` / `worker` (needs redis-server on the
+// PATH): `npm run test:queue`, run by .ci/run.
+export default defineConfig({
+  test: {
+    include: ['test/queue/**/*.test.ts'],
+    setupFiles: ['test/setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+  },
+});
