@@ -133,7 +133,7 @@ describe('sweep --queue on a real Redis, with workers killed and stopped', () =>
     for (const s of stopped) expect(s.code, s.stderr).toBe(0);
     const results = JSON.parse(read(join(base, 'queued', 'results.json'))) as { trials: { status: string; error: string | null }[] };
     expect(results.trials.map((t) => t.status)).toEqual([...Array(6).fill('done'), 'failed', 'failed']);
-    expect(results.trials[7]!.error).toBe('invalid configuration: DDPG config: actorLr must be a finite number in (0, 1], got -1');
+    expect(results.trials[7]!.error).toBe('invalid configuration: DDPG config: actorLr must be a number in (0, 1] or "lin_X", X in (0, 1], got -1');
   });
 
   it('gives the results of the local sweep, byte for byte, and of a straight train run', async () => {
