@@ -10,6 +10,7 @@
 //   dist/chunks/library.js                   the rest of the library
 //   dist/chunks/wasm-bytes.js                the inlined wasm (index.js and policy.js;
 //                                            never the workerd entries)
+//   dist/chunks/threads.js                   initThreads' code, loaded by its import()
 //   dist/cli/main.js                         src/cli/* in one file
 //
 // Rolldown groups modules by the set of entries that reach them, which gives
@@ -34,6 +35,7 @@ function chunkName({ name, moduleIds }) {
   if (moduleIds.length === 0) return name; // asked for rolldown's runtime helpers before they are merged into a chunk
   const names = moduleIds.filter((id) => id.startsWith(SRC)).map(moduleName);
   if (names.includes('kernels/wasm-bytes.js')) return 'wasm-bytes';
+  if (names.includes('kernels/threads.js')) return 'threads';
   if (names.includes('kernels/loader.js')) return 'core';
   if (names.includes('agents/core.js')) return 'library';
   throw new Error(`rolldown.config.mjs: unexpected shared chunk of ${names.join(', ')}`);
