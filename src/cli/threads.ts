@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { initThreads } from '../index.js';
 import { UsageError } from './args.js';
 
-/** train's --threads when not given (bench/RESULTS.md, "Threads", has the measurement behind it). */
+/** train's --threads when not given: 1 until a quiet-machine measurement shows 2 to win (bench/RESULTS.md, "Threads"). */
 export const DEFAULT_THREADS = 1;
 
 /** Most threads --threads accepts (the control block's limit, src/kernels/threads.ts). */

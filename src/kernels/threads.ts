@@ -125,10 +125,10 @@ port.onmessage = (e) => {
 };
 `;
 
-/** Loads of SEQ a helper spins before it sleeps (≈ 0.1–0.3 ms: longer than the gaps between an update's kernel calls). */
-const SPIN = 1 << 15;
+/** Loads of SEQ a helper spins before it sleeps (≈ 0.3–1 ms: longer than the gaps between an update's kernel calls and most env steps; bench/RESULTS.md, "Threads"). */
+const SPIN = 1 << 17;
 /** Loads of an ACK the caller spins before it sleeps (where it may). */
-const JOIN_SPIN = 1 << 14;
+const JOIN_SPIN = 1 << 17;
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
 const canBlock = ((): boolean => {
