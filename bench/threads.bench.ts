@@ -98,6 +98,7 @@ export default async function threadsBench(): Promise<string> {
   disposeThreads();
   await initThreads(2, BYTES);
   const k = createKernels('wasm');
+  thresholds.backoff = false; // measure the split itself
   const th: (string | number)[][] = [];
   for (const [m, n, kk] of [[16, 32, 64], [32, 64, 64], [64, 64, 64], [64, 128, 64], [64, 256, 64], [64, 256, 256]] as const) {
     const f = gemmTask(k, m, n, kk);
@@ -117,6 +118,7 @@ export default async function threadsBench(): Promise<string> {
   }
   thresholds.gemm = GEMM_MIN_WORK;
   thresholds.element = ELEMENT_MIN;
+  thresholds.backoff = true;
   parts.push(table(['kernel call', '1 thread (µs)', '2 threads (µs)', 'speed-up'], th));
   parts.push(`Thresholds in use: GEMMs of at least ${GEMM_MIN_WORK} multiply-adds and element-wise calls of at least ${ELEMENT_MIN} floats are split.`);
 

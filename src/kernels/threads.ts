@@ -59,8 +59,8 @@ type Op = (typeof Op)[keyof typeof Op];
 export const GEMM_MIN_WORK = 1 << 17;
 export const ELEMENT_MIN = 1 << 14;
 
-/** The thresholds in use (the bench sets others to find the crossover). @internal */
-export const thresholds = { gemm: GEMM_MIN_WORK, element: ELEMENT_MIN };
+/** The thresholds in use, and whether back-off (Pool.end) may act (the bench and tests set others). @internal */
+export const thresholds = { gemm: GEMM_MIN_WORK, element: ELEMENT_MIN, backoff: true };
 
 /** Where the calling thread's time went in split calls since the last reset (bench/threads). @internal */
 export const stats = { calls: 0, ownMs: 0, joinMs: 0 };
@@ -129,6 +129,10 @@ port.onmessage = (e) => {
 const SPIN = 1 << 17;
 /** Loads of an ACK the caller spins before it sleeps (where it may). */
 const JOIN_SPIN = 1 << 17;
+
+/** Split calls per back-off decision, and the large calls run unsplit after a window in which waiting exceeded computing. */
+const BACKOFF_WINDOW = 256;
+const BACKOFF_CALLS = 8192;
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
 const canBlock = ((): boolean => {
@@ -199,7 +203,12 @@ class Pool {
     if (this.alive) for (const w of this.workers) w.postMessage({ type: 'detach', id });
   });
   alive = true;
+  /** Large calls still to run on the caller alone (back-off, see end()). */
+  skip = 0;
   private t0 = 0;
+  private winOwn = 0;
+  private winWait = 0;
+  private winCalls = 0;
 
   constructor(readonly module: WebAssembly.Module, readonly ctl: SharedArrayBuffer, readonly workers: AnyWorker[]) {
     this.I = new Int32Array(ctl);
@@ -263,9 +272,20 @@ class Pool {
   end(): void {
     const t1 = performance.now();
     this.join();
+    const own = t1 - this.t0, wait = performance.now() - t1;
     stats.calls++;
-    stats.ownMs += t1 - this.t0;
-    stats.joinMs += performance.now() - t1;
+    stats.ownMs += own;
+    stats.joinMs += wait;
+    // Back-off: when, over a window of split calls, the caller waited for the helpers
+    // longer than it computed, the helpers are not getting cores (a busy machine, more
+    // threads than cores); the next BACKOFF_CALLS large calls then run on the caller
+    // alone (the same bits), and the window starts again.
+    this.winOwn += own;
+    this.winWait += wait;
+    if (++this.winCalls === BACKOFF_WINDOW) {
+      if (this.winWait > this.winOwn) this.skip = BACKOFF_CALLS;
+      this.winOwn = this.winWait = this.winCalls = 0;
+    }
   }
 
   /** Hands every helper a new memory (its own instance of the module on it); returns the memory's id. */
@@ -308,7 +328,14 @@ function threaded(p: Pool): Kernels {
   const { I, F } = p;
   const slice = (h: number): number => SLICE + 4 * h;
   /** Threads for a call of `work`, 1 below `min` or once disposed. */
-  const parts = (work: number, min: number, most: number): number => (work < min || !p.alive ? 1 : Math.min(p.threads, most));
+  const parts = (work: number, min: number, most: number): number => {
+    if (work < min || !p.alive) return 1;
+    if (p.skip > 0 && thresholds.backoff) {
+      p.skip--;
+      return 1;
+    }
+    return Math.min(p.threads, most);
+  };
 
   const gemmEx = (tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, b: number, beta: number,
     c: number, bias: number, act: number, scale: number): void => {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { disposeThreads, initThreads } from '../../src/index.js';
 import { Arena, createKernels, type Block, type Kernels } from '../../src/kernels/index.js';
-import { ELEMENT_MIN, GEMM_MIN_WORK, threadCount } from '../../src/kernels/threads.js';
+import { ELEMENT_MIN, GEMM_MIN_WORK, threadCount, thresholds } from '../../src/kernels/threads.js';
 import { Rng } from '../../src/rng.js';
 
 const BYTES = readFileSync(new URL('../../build/kernels-threads.wasm', import.meta.url));
@@ -42,7 +42,9 @@ function firstDiff(one: Bed, many: Bed, name: string, n: number): number {
 }
 
 const one = bed(createKernels('wasm'));
-afterAll(() => { disposeThreads(); });
+// Every call above the thresholds is split, even where waiting would make back-off run it unsplit (T > cores).
+thresholds.backoff = false;
+afterAll(() => { disposeThreads(); thresholds.backoff = true; });
 
 describe.each([2, 3, 4])('threaded kernels, T = %i, are bit-identical to the one-thread module', (T) => {
   let many: Bed;
