@@ -34,10 +34,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 110 739 bytes (gzip; issue 17 added kernels-threads.wasm and its chunk)', () => {
+  it('the npm tarball is at most 110 744 bytes (gzip; issue 17 added kernels-threads.wasm and its chunk)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(110_739);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(110_744);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 16 500 bytes gzip (issue 13 aims at 15 000)', () => {
