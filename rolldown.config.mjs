@@ -14,6 +14,7 @@
 //                                            init (index.js and the CLI; never the workerd
 //                                            entries; ddpg-wasm/policy has its own
 //                                            forward-only module inside dist/policy.js)
+//   dist/chunks/threads.js                   initThreads' code, loaded by its import()
 //   dist/cli/main.js                         src/cli/* in one file
 //
 // Rolldown groups modules by the set of entries that reach them, which gives
@@ -38,6 +39,7 @@ function chunkName({ name, moduleIds }) {
   if (moduleIds.length === 0) return name; // asked for rolldown's runtime helpers before they are merged into a chunk
   const names = moduleIds.filter((id) => id.startsWith(SRC)).map(moduleName);
   if (names.includes('kernels/wasm-bytes.js')) return 'wasm-bytes';
+  if (names.includes('kernels/threads.js')) return 'threads';
   if (names.includes('kernels/loader.js')) return 'core';
   if (names.includes('agents/core.js')) return 'library';
   if (names.includes('envs/normalize.js')) return 'normalize'; // NormalizeEnv: the normalize entry's and the CLI's

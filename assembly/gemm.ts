@@ -360,6 +360,12 @@ function packTransposed(b: usize, k: i32, w: i32, dst: usize): void {
   }
 }
 
+// The threads build (asconfig target "threads") only: the m and n of the whole call
+// while gemmEx computes one block of it for gemmPart (they give the strides), else 0.
+// The default build compiles gemmEx's own m and n instead (ASC_FEATURE_THREADS is false).
+let wholeM: i32 = 0;
+let wholeN: i32 = 0;
+
 /**
  * C = act(alpha·op(A)·op(B) + beta·C + bias)·scale, row-major, contiguous.
  * bias = 0 means no bias; act 0 identity, 1 ReLU, 2 tanh. With transB the caller
@@ -374,17 +380,20 @@ export function gemmEx(
   ePlain = alpha == 1 && beta == 0 && bias == 0 && act == ACT_IDENTITY && scale == 1;
   // With k = 1, a stored n×k matrix is also k×n: skip the packing.
   if (k == 1) transB = 0;
-  const ldc = <usize>n << 2;
+  // The strides: the whole call's m and n (see wholeM).
+  const wm: i32 = ASC_FEATURE_THREADS ? (wholeN != 0 ? wholeM : m) : m;
+  const wn: i32 = ASC_FEATURE_THREADS ? (wholeN != 0 ? wholeN : n) : n;
+  const ldc = <usize>wn << 2;
   // op(A)[i][p] at a + i·ars + p·aps
   const ars: usize = transA ? 4 : <usize>k << 2;
-  const aps: usize = transA ? <usize>m << 2 : 4;
+  const aps: usize = transA ? <usize>wm << 2 : 4;
   let j = 0;
   if (transB == 0) {
     // op(B)[p][j] at b + p·4n + 4j. Copy each 8-wide column panel into a
     // contiguous k×8 block first (when there are enough rows of A to reuse it):
     // the micro-kernel then streams 32 consecutive bytes per p instead of
     // touching a new cache line 4n bytes away (measured in bench/gemm.bench.ts).
-    const bps = <usize>n << 2;
+    const bps = <usize>wn << 2;
     // Pack only with room for the k×8 panel (the arena sizes the scratch for
     // every GEMM the networks run; a caller with less still gets exact results).
     const pack = m >= 8 && n > 8 && (<usize>k << 5) <= packBytes;
@@ -428,4 +437,28 @@ export function gemmEx(
 /** Plain BLAS-style GEMM: C = alpha·op(A)·op(B) + beta·C. */
 export function gemm(transA: i32, transB: i32, m: i32, n: i32, k: i32, alpha: f32, a: usize, b: usize, beta: f32, c: usize): void {
   gemmEx(transA, transB, m, n, k, alpha, a, b, beta, c, 0, ACT_IDENTITY, 1);
+}
+
+/**
+ * Threads build: the block rows [i0, i1) × columns [j0, j1) of gemmEx's C, and
+ * nothing else; src/kernels/threads.ts gives each thread its own block. Every
+ * element is the same dot product, summed in the same p order, as in the whole
+ * call (k is never split), so the blocks together are gemmEx's bits.
+ */
+export function gemmPart(
+  transA: i32, transB: i32, m: i32, n: i32, k: i32,
+  alpha: f32, a: usize, b: usize, beta: f32, c: usize,
+  bias: usize, act: i32, scale: f32,
+  i0: i32, i1: i32, j0: i32, j1: i32,
+): void {
+  const jb = <usize>j0 << 2;
+  wholeM = m;
+  wholeN = n;
+  gemmEx(
+    transA, transB, i1 - i0, j1 - j0, k, alpha,
+    a + <usize>i0 * (transA ? 4 : <usize>k << 2),
+    b + (transB ? <usize>j0 * (<usize>k << 2) : jb),
+    beta, c + <usize>i0 * (<usize>n << 2) + jb, bias == 0 ? 0 : bias + jb, act, scale,
+  );
+  wholeN = 0;
 }

@@ -25,6 +25,7 @@ const SUITES: ReadonlyArray<readonly [string, Loader]> = [
   ['td3sac', () => import('./td3sac.bench.js')],
   ['fast', () => import('./fast.bench.js')],
   ['sweep', () => import('./sweep.bench.js')],
+  ['threads', () => import('./threads.bench.js')],
 ];
 
 function machine(): string {

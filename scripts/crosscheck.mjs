@@ -2,8 +2,8 @@
 /**
  * `npm run crosscheck`: the same seeded DDPG run (scripts/cross/check.mjs:
  * Pendulum-v1, keras preset, seed 7, 2 000 steps) in every JavaScript runtime
- * this machine has: Node, Deno, Bun (JavaScriptCore), Cloudflare's workerd,
- * headless Chromium and Firefox ESR (SpiderMonkey). Prints one line per runtime,
+ * this machine has: Node (also with initThreads(2): node-threads), Deno, Bun
+ * (JavaScriptCore), Cloudflare's workerd, headless Chromium and Firefox ESR (SpiderMonkey). Prints one line per runtime,
  * `<runtime> <version> <weightsHash>`, and exits non-zero if any two runs differ
  * (DDPG weights hash, full-checkpoint hash, the 20 evaluation actions, and the
  * TD3 and SAC weights hashes, bit for bit),
@@ -27,7 +27,7 @@ import { compareResults } from './cross/compare.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CROSS = join(ROOT, 'scripts/cross');
 const BIN = join(CROSS, 'node_modules/.bin');
-const RUNTIMES = ['node', 'deno', 'bun', 'workerd', 'chromium', 'firefox'];
+const RUNTIMES = ['node', 'node-threads', 'deno', 'bun', 'workerd', 'chromium', 'firefox'];
 /** Per-runtime limit. 2 000 steps take ≈ 7 s in Node and ≈ 18 s in Bun or workerd here. */
 const RUN_TIMEOUT_MS = 5 * 60_000;
 
@@ -81,8 +81,8 @@ function install() {
 }
 
 /** Runs a CLI runtime on scripts/cross/entry-cli.mjs; returns the parsed JSON line. */
-function runCli(cmd, argv) {
-  const out = execFileSync(cmd, [...argv, join(CROSS, 'entry-cli.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: RUN_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'inherit'] });
+function runCli(cmd, argv, env = {}) {
+  const out = execFileSync(cmd, [...argv, join(CROSS, 'entry-cli.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: RUN_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const line = out.trim().split('\n').pop();
   return JSON.parse(line);
 }
@@ -115,6 +115,8 @@ async function browserRun(open) {
 
 const runners = {
   node: async () => runCli(process.execPath, []),
+  // Node with initThreads(2) (issue 17): the threaded kernels must give the same bits.
+  'node-threads': async () => runCli(process.execPath, [], { CROSSCHECK_THREADS: '2' }),
   deno: async () => {
     const deno = which('deno');
     return deno && runCli(deno, ['run', '--quiet', '--no-prompt']); // no permissions: the wasm is inlined

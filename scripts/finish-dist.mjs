@@ -5,7 +5,7 @@
 // `npx ddpg-wasm` runs the bin file directly.
 import { chmodSync, copyFileSync, mkdirSync } from 'node:fs';
 mkdirSync(new URL('../dist/', import.meta.url), { recursive: true });
-for (const f of ['kernels.wasm', 'kernels-fast.wasm']) {
+for (const f of ['kernels.wasm', 'kernels-fast.wasm', 'kernels-threads.wasm']) {
   copyFileSync(new URL(`../build/${f}`, import.meta.url), new URL(`../dist/${f}`, import.meta.url));
 }
 chmodSync(new URL('../dist/cli/main.js', import.meta.url), 0o755);

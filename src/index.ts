@@ -3,6 +3,8 @@
  * only when `init()`/`initSync()` runs (nothing happens at import time).
  */
 import { initFastWith } from './kernels/fast.js';
+import { loadThreads, unloadThreads } from './kernels/threads-load.js';
+import type { ThreadsInfo } from './kernels/threads.js';
 import { decodeInlined, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
 import { WASM_LENGTH, WASM_TEXT } from './kernels/wasm-bytes.js';
 
@@ -31,4 +33,25 @@ export function initFast(src: WasmSource): Promise<boolean> {
   return initFastWith(src, inlined);
 }
 
+/**
+ * Opt-in threads (issue 17): agents created afterwards split large kernel calls
+ * over `n` threads (this one and n − 1 helpers: worker_threads in Node, Web Workers
+ * elsewhere), with exactly the bits of one thread. `src` is the bytes, or a compiled
+ * module, of `ddpg-wasm/kernels-threads.wasm`. Resolves to `{ threads, reason }`:
+ * threads 1 with the reason where threads cannot run (no SharedArrayBuffer, a page
+ * that is not cross-origin isolated, no Worker). Helpers never keep Node running;
+ * disposeThreads() ends them. initFast() or init(src) leave threads mode.
+ *
+ *   Node: await initThreads(2, readFileSync(fileURLToPath(import.meta.resolve('ddpg-wasm/kernels-threads.wasm'))))
+ */
+export function initThreads(n: number, src: WasmSource): Promise<ThreadsInfo> {
+  return loadThreads(n, src, inlined);
+}
+
+/** Ends the helper threads of initThreads(); existing agents go on with one thread (same bits). */
+export function disposeThreads(): void {
+  unloadThreads();
+}
+
+export type { ThreadsInfo };
 export * from './lib.js';

@@ -7,6 +7,8 @@
  * base64 (and does not ship it).
  */
 import { initFastWith } from './kernels/fast.js';
+import { loadThreads, unloadThreads } from './kernels/threads-load.js';
+import type { ThreadsInfo } from './kernels/threads.js';
 import { initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
 import kernels from './kernels.wasm';
 
@@ -32,4 +34,24 @@ export function initFast(src: WasmSource): Promise<boolean> {
   return initFastWith(src, imported);
 }
 
+/**
+ * Opt-in threads (issue 17): agents created afterwards split large kernel calls
+ * over `n` threads (this one and n − 1 helpers: worker_threads in Node, Web Workers
+ * elsewhere), with exactly the bits of one thread. `src` is the bytes, or a compiled
+ * module, of `ddpg-wasm/kernels-threads.wasm`. Resolves to `{ threads, reason }`:
+ * threads 1 with the reason where threads cannot run (no SharedArrayBuffer, a page
+ * that is not cross-origin isolated, no Worker: workerd has none, so here it always resolves to 1 thread). Helpers never keep Node running;
+ * disposeThreads() ends them. initFast() or init(src) leave threads mode.
+ *
+ */
+export function initThreads(n: number, src: WasmSource): Promise<ThreadsInfo> {
+  return loadThreads(n, src, imported);
+}
+
+/** Ends the helper threads of initThreads(); existing agents go on with one thread (same bits). */
+export function disposeThreads(): void {
+  unloadThreads();
+}
+
+export type { ThreadsInfo };
 export * from './lib.js';

@@ -9,5 +9,14 @@ import { crosscheck } from './check.mjs';
 
 const g = globalThis;
 const runtime = g.Deno ? ['deno', g.Deno.version.deno] : g.Bun ? ['bun', g.Bun.version] : ['node', g.process.versions.node];
-const result = await crosscheck(lib);
+// CROSSCHECK_THREADS=N (Node; scripts/crosscheck.mjs's node-threads runtime): the same run with initThreads(N).
+const threads = Number(g.process?.env?.CROSSCHECK_THREADS ?? 1);
+let api = lib;
+if (threads > 1) {
+  const { readFileSync } = await import('node:fs');
+  const bytes = readFileSync(new URL('../../dist/kernels-threads.wasm', import.meta.url));
+  api = { ...lib, init: async () => { await lib.init(); await lib.initThreads(threads, bytes); } };
+}
+const result = await crosscheck(api);
+if (threads > 1) lib.disposeThreads();
 console.log(JSON.stringify({ runtime: runtime[0], version: runtime[1], ...result }));
