@@ -10,7 +10,8 @@ import { crosscheck } from './check.mjs';
 const g = globalThis;
 const runtime = g.Deno ? ['deno', g.Deno.version.deno] : g.Bun ? ['bun', g.Bun.version] : ['node', g.process.versions.node];
 // CROSSCHECK_THREADS=N (Node; scripts/crosscheck.mjs's node-threads runtime): the same run with initThreads(N).
-const threads = Number(g.process?.env?.CROSSCHECK_THREADS ?? 1);
+// Read in Node only: Deno refuses env access without --allow-env, and Bun has no node-threads runtime.
+const threads = runtime[0] === 'node' ? Number(g.process.env.CROSSCHECK_THREADS ?? 1) : 1;
 let api = lib;
 if (threads > 1) {
   const { readFileSync } = await import('node:fs');
