@@ -17,6 +17,8 @@ export interface FlagSpec {
   readonly help: string;
   /** Smallest accepted value of an 'int' flag (default 0). */
   readonly min?: number;
+  /** Largest accepted value of an 'int' flag (default: none). */
+  readonly max?: number;
 }
 
 export interface CommandSpec {
@@ -89,6 +91,7 @@ function parseInt10(flag: FlagSpec, raw: string, command: string): number {
   if (raw.trim() === '' || !Number.isSafeInteger(v) || v < min) {
     throw new UsageError(`--${flag.name} expects an integer ≥ ${min}, got ${JSON.stringify(raw)}`, command);
   }
+  if (flag.max !== undefined && v > flag.max) throw new UsageError(`--${flag.name} expects an integer from ${min} to ${flag.max}, got ${v}`, command);
   return v;
 }
 

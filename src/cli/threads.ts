@@ -7,12 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { initThreads } from '../index.js';
-import { UsageError } from './args.js';
 
 /** train's --threads when not given: 1 until a quiet-machine measurement shows 2 to win (bench/RESULTS.md, "Threads"). */
 export const DEFAULT_THREADS = 1;
 
-/** Most threads --threads accepts (the control block's limit, src/kernels/threads.ts). */
+/** Most threads --threads accepts (train's flag spec; the control block's limit, MAX_THREADS in src/kernels/threads.ts). */
 export const MAX_CLI_THREADS = 64;
 
 /** The bytes of kernels-threads.wasm: dist/ of the installed package, else build/ of a checkout. */
@@ -28,8 +27,7 @@ function threadsModule(): Uint8Array {
  * Starts `n` threads for the agents created next (n = 1: nothing to start).
  * Returns the line to show: how many threads run, and why fewer when the runtime refused.
  */
-export async function startThreads(n: number, command: string): Promise<string | null> {
-  if (n > MAX_CLI_THREADS) throw new UsageError(`--threads expects an integer from 1 to ${MAX_CLI_THREADS}, got ${n}`, command);
+export async function startThreads(n: number): Promise<string | null> {
   if (n === 1) return null;
   const info = await initThreads(n, threadsModule());
   return info.reason === null ? `${info.threads} threads` : `1 thread (${n} asked: ${info.reason})`;

@@ -16,7 +16,7 @@ import { type EvalLine, FILES, type RunInfo, type Summary, type Timing } from '.
 import { AVG_WINDOW, mean, Session } from './session.js';
 import { learningCurveSvg } from './svg.js';
 import { configSetup } from './sweep-spec.js';
-import { DEFAULT_THREADS, startThreads } from './threads.js';
+import { DEFAULT_THREADS, MAX_CLI_THREADS, startThreads } from './threads.js';
 import { DEFAULT_EPISODES, DEFAULT_EVAL_EPISODES, DEFAULT_EVAL_EVERY, freshSetup, resumeSetup, type Setup } from './train-setup.js';
 
 export const TRAIN: CommandSpec = {
@@ -37,7 +37,7 @@ export const TRAIN: CommandSpec = {
     { name: 'resume', type: 'string', value: 'FILE', help: 'continue the run of a full checkpoint bit-identically, up to --steps/--episodes (default: its original target)' },
     { name: 'config', type: 'string', value: 'FILE', help: 'a sweep spec (JSON) of one configuration: algo, env, preset, overrides, steps, evalEvery, …; flags override it' },
     { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64] (ddpg-wasm config lists them)' },
-    { name: 'threads', type: 'int', min: 1, value: 'N', help: `threads for the agent's kernels, same results for any N (default ${DEFAULT_THREADS}; README, "Threads")` },
+    { name: 'threads', type: 'int', min: 1, max: MAX_CLI_THREADS, value: 'N', help: `threads for the agent's kernels, same results for any N (default ${DEFAULT_THREADS}; README, "Threads")` },
     { name: 'json', type: 'boolean', help: 'print summary.json on stdout (human output goes to stderr)' },
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the final summary' },
   ],
@@ -186,7 +186,7 @@ export async function trainCommand(argv: readonly string[], io: CliIO): Promise<
     return io.help({ ...TRAIN, notes: [presetNotes(algo), ...TRAIN.notes!.slice(1)] });
   }
   f.exclusive('steps', 'episodes');
-  const threads = await startThreads(f.int('threads') ?? DEFAULT_THREADS, 'train');
+  const threads = await startThreads(f.int('threads') ?? DEFAULT_THREADS);
   const setup = f.has('resume') ? resumeSetup(f) : f.has('config') ? configSetup(f) : freshSetup(f);
   const human = f.bool('json') ? io.stderr : io.stdout;
   const mode: ProgressMode = f.bool('quiet') ? 'off' : human.isTTY ? 'bar' : 'lines';
