@@ -9,5 +9,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // One file at a time: each starts its own redis-server and worker processes, on a 2-core machine.
+    fileParallelism: false,
   },
 });

@@ -61,6 +61,13 @@ export interface SweepOptions {
   readonly onProgress?: (progress: SweepProgress) => void;
   /** Train on BullMQ workers through this Redis (redis://HOST:PORT) instead of local threads; needs bullmq and ioredis. */
   readonly queue?: string | undefined;
+  /**
+   * With `queue`: the sweep's name, which with the spec makes its namespace in Redis (default: the absolute
+   * `out` directory). One process at a time collects a namespace; another is refused, naming it.
+   */
+  readonly name?: string | undefined;
+  /** With `queue`: keep the trials' states in this directory, which every worker mounts (`worker --store`), instead of Redis. */
+  readonly store?: string | undefined;
   /** Run only this trial (0-based index in spec order); results.json is written when it completes the sweep. */
   readonly trial?: number | undefined;
 }

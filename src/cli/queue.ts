@@ -2,9 +2,9 @@
  * Scale-out on BullMQ/Redis: `ddpg-wasm sweep SPEC --queue redis://HOST:PORT`
  * enqueues the first chunk of every trial and waits; `ddpg-wasm worker --queue
  * redis://…` (any number, on any machine) takes a chunk job, loads the trial's
- * checkpoint from Redis, trains saveEvery steps (runTrial with `until`), stores
- * the new state and enqueues the next chunk. bullmq and ioredis are optional
- * peer dependencies, loaded with import() only here.
+ * state, trains saveEvery steps (runTrial with `until`), stores the new state
+ * and enqueues the next chunk. bullmq and ioredis are optional peer
+ * dependencies, loaded with import() only here.
  *
  * Idempotence: a job is keyed by (sweep, trial, chunk) through its jobId, so
  * adding it again is a no-op while it exists; its result is the content hash
@@ -15,20 +15,29 @@
  * from the same checkpoint to the same bytes. Training is a pure function of
  * (checkpoint, steps), so no delivery order changes a result.
  *
- * Redis keys of a sweep (sid = the first 16 hex digits of the SHA-256 of the
- * checked spec): ddpg-wasm:SID:spec (the spec), :chunks (trial-chunk → result),
- * :steps (trial → steps trained), :done (trial → final result) and
- * :blob:TRIAL:HASH (a trial's run directory after a chunk: checkpoint,
- * metrics, run.json; a finished one also summary, policy and curve). A worker
- * deletes the previous chunk's blob once its own result is recorded, so a
- * running trial holds one or two blobs; the sweep deletes the final blob once
- * it has written the trial's run directory, and every key and job of the sweep
- * once all trials have finished.
+ * A sweep's namespace (SID) is the first 16 hex digits of the SHA-256 of the
+ * version, the checked spec and the sweep's name (--name, else the absolute
+ * --out directory): two sweeps of different specs or directories never share
+ * a key or a job. One process collects a sweep at a time: it holds
+ * ddpg-wasm:SID:owner (renewed every few seconds, expiring LEASE_MS after its
+ * last renewal); a second `sweep` of the same namespace is refused with the
+ * holder's host, pid and directory, unless the holder is a dead process of
+ * this host (a kill -9), whose claim it takes over.
+ *
+ * Redis keys of a sweep: ddpg-wasm:SID:spec (version, spec, where the states
+ * live), :owner, :chunks (trial-chunk → result), :steps (trial → steps
+ * trained), :active (trial → the worker training it), :done (trial → final
+ * result) and, with the default store, :blob:TRIAL:HASH (a trial's state after
+ * a chunk, store.ts; `--store DIR` keeps them in DIR/SID/ instead). A worker
+ * deletes the previous chunk's state once its own result is recorded, so a
+ * running trial holds one or two; the sweep deletes the final state once it
+ * has written the trial's run directory, and every key, state and job of its
+ * namespace (and nothing else) once all trials have finished.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type * as BullMQ from 'bullmq';
 import type { Redis as RedisClient } from 'ioredis';
 import { type CommandSpec, parseArgs, UsageError } from './args.js';
@@ -37,6 +46,7 @@ import { FILES, RunDir, type Summary } from './run-dir.js';
 import type { SweepProgress } from '../sweep.js';
 import { VERSION } from '../version.js';
 import type { SweepSpec, Trial } from './sweep-spec.js';
+import { createDirStore, dirStore, redisStore, type StateStore, STORE_MARKER } from './store.js';
 import { runTrial } from './trial.js';
 
 /** The BullMQ queue every sweep and worker uses (jobs carry their sweep's id). */
@@ -114,15 +124,29 @@ interface ChunkResult {
 }
 
 const keys = (sid: string) => ({
+  prefix: `ddpg-wasm:${sid}`,
   spec: `ddpg-wasm:${sid}:spec`,
+  owner: `ddpg-wasm:${sid}:owner`,
   chunks: `ddpg-wasm:${sid}:chunks`,
   steps: `ddpg-wasm:${sid}:steps`,
+  active: `ddpg-wasm:${sid}:active`,
   done: `ddpg-wasm:${sid}:done`,
-  blob: (trial: string, hash: string) => `ddpg-wasm:${sid}:blob:${trial}:${hash}`,
 });
 
-/** The sweep id: the first 16 hex digits of the SHA-256 of the version and the checked spec, as JSON. */
-export const sweepId = (specText: string): string => createHash('sha256').update(specText).digest('hex').slice(0, 16);
+/** What ddpg-wasm:SID:spec holds: the checked spec, the version that enqueued it and where the states live. */
+interface SweepMeta {
+  readonly version: string;
+  readonly spec: SweepSpec;
+  readonly store: 'redis' | 'dir';
+}
+
+/**
+ * The sweep's namespace: the first 16 hex digits of the SHA-256 of the
+ * version, the checked spec and its name (`--name`, else the absolute --out
+ * directory), as JSON.
+ */
+const sweepId = (spec: SweepSpec, identity: { readonly name: string } | { readonly out: string }): string =>
+  createHash('sha256').update(JSON.stringify({ version: VERSION, spec, ...identity })).digest('hex').slice(0, 16);
 const jobId = (sid: string, trial: string, chunk: number): string => `${sid}-${trial}-${chunk}`;
 /** Steps per chunk: the spec's saveEvery (the whole run when it saves only at the end). */
 const chunkSteps = (spec: SweepSpec, stepBound: number): number => (spec.saveEvery > 0 ? spec.saveEvery : stepBound);
@@ -173,6 +197,10 @@ export interface QueuePoolOptions {
   readonly onProgress?: ((p: SweepProgress) => void) | undefined;
   /** Seconds between two looks at Redis (default 0.5). */
   readonly pollSeconds?: number;
+  /** The sweep's name (its namespace with the spec), instead of the --out directory. */
+  readonly name?: string | undefined;
+  /** Keep the trials' states in this directory (every worker mounts it, `worker --store`) instead of Redis. */
+  readonly store?: string | undefined;
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((resolve) => {
@@ -185,25 +213,99 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> => new Promise((
   signal?.addEventListener('abort', done);
 });
 
+/** The collecting process's claim on a sweep: expires this long after its last renewal (a collector renews every RENEW_MS). */
+const LEASE_MS = 15_000, RENEW_MS = 3_000;
+const IF_MINE = "if redis.call('get', KEYS[1]) ~= ARGV[1] then return 0 end ";
+const RENEW = `${IF_MINE}return redis.call('pexpire', KEYS[1], ARGV[2])`;
+const RELEASE = `${IF_MINE}return redis.call('del', KEYS[1])`;
+const TAKE_OVER = `${IF_MINE}redis.call('set', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1`;
+
+interface Owner {
+  readonly host: string;
+  readonly pid: number;
+  readonly out: string;
+  readonly since: string;
+}
+
+/** True when a process of this host with that pid exists. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Claims the sweep for this process (ddpg-wasm:SID:owner): refused with the
+ * holder's host, pid and directory while another collector lives; a dead
+ * process of this host (kill -9) loses its claim at once, one elsewhere when
+ * its claim expires. Resolves to the claim's value.
+ */
+async function claim(redis: RedisClient, sid: string, out: string): Promise<string> {
+  const key = keys(sid).owner;
+  const mine = JSON.stringify({ host: hostname(), pid: process.pid, out: resolve(out), since: new Date().toISOString() } satisfies Owner);
+  for (;;) {
+    if (await redis.set(key, mine, 'PX', LEASE_MS, 'NX') === 'OK') return mine;
+    const text = await redis.get(key);
+    if (text === null) continue; // expired meanwhile
+    const other = JSON.parse(text) as Owner;
+    if (other.host === hostname() && !alive(other.pid)) {
+      if (await redis.eval(TAKE_OVER, 1, key, text, mine, LEASE_MS) === 1) return mine;
+      continue;
+    }
+    throw new Error(`sweep ${sid} (this spec, ${other.out === resolve(out) ? 'this --out' : `--out ${other.out}`}) is already being collected by ` +
+      `process ${other.pid} on ${other.host} since ${other.since}; one process collects a sweep: wait for that one (or stop it: ` +
+      `its claim lapses ${LEASE_MS / 1000} s after it ends), or give this sweep another --out or --name`);
+  }
+}
+
 /**
  * The sweep's side: enqueues the first chunk of each trial of `todo`, waits
  * until every one has finished (workers do the training), writes each
- * finished trial's run directory OUT/<trial> from Redis and reports it with
- * `finish`. Resolves true when `signal` stopped the wait first (the jobs go on;
- * the same command again picks the results up). Every key and job of the sweep
- * is removed once all trials have finished.
+ * finished trial's run directory OUT/<trial> from the store and reports it
+ * with `finish`. Resolves true when `signal` stopped the wait first (the jobs
+ * go on; the same command again picks the results up). Every key, state and
+ * job of the sweep is removed once all trials have finished.
  */
 export async function queuePool(url: string, spec: SweepSpec, todo: readonly Trial[], out: string, stepBound: StepBound,
   options: QueuePoolOptions, finish: Finish): Promise<boolean> {
   const conn = redisOptions(url, 'sweep');
   const { bullmq, Redis } = await load();
-  const specText = JSON.stringify({ version: VERSION, spec });
-  const sid = sweepId(specText), k = keys(sid);
+  const sid = sweepId(spec, options.name !== undefined ? { name: options.name } : { out: resolve(out) }), k = keys(sid);
+  const meta: SweepMeta = { version: VERSION, spec, store: options.store !== undefined ? 'dir' : 'redis' };
+  const metaText = JSON.stringify(meta);
   const redis = new Redis(conn);
+  let owner: string | null = null, renewal: NodeJS.Timeout | undefined, lost = false;
+  try {
+    owner = await claim(redis, sid, out);
+    const mine = owner;
+    renewal = setInterval(() => {
+      redis.eval(RENEW, 1, k.owner, mine, LEASE_MS).then((r) => { if (r === 0) lost = true; }, () => undefined);
+    }, RENEW_MS);
+    const prior = await redis.get(k.spec);
+    if (prior !== null && (JSON.parse(prior) as SweepMeta).store !== meta.store) {
+      throw new Error(`sweep ${sid} keeps its trials' states ${meta.store === 'dir' ? 'in Redis: run it again without --store' : 'in a directory: run it again with the same --store'} ` +
+        '(or start it over with another --out or --name)');
+    }
+    await redis.set(k.spec, metaText);
+    const store = options.store !== undefined ? createDirStore(options.store, sid, metaText) : redisStore(redis, k.prefix);
+    return await collect(bullmq, redis, conn, sid, store, todo, out, stepBound, options, finish, () => lost);
+  } finally {
+    clearInterval(renewal);
+    if (owner !== null) await redis.eval(RELEASE, 1, k.owner, owner);
+    await redis.quit();
+  }
+}
+
+/** queuePool's wait, once the sweep is claimed: resolves true when stopped by the signal. */
+async function collect(bullmq: typeof BullMQ, redis: RedisClient, conn: RedisConnection, sid: string, store: StateStore,
+  todo: readonly Trial[], out: string, stepBound: StepBound, options: QueuePoolOptions, finish: Finish, lost: () => boolean): Promise<boolean> {
+  const k = keys(sid);
   const queue = new bullmq.Queue<ChunkJob, ChunkResult>(QUEUE_NAME, { connection: redis });
   const events = new bullmq.QueueEvents(QUEUE_NAME, { connection: conn });
   try {
-    await redis.set(k.spec, specText);
     // A job that failed for good (every attempt, or stalled too often) ends its trial as failed.
     const failJob = async (id: string, reason: string): Promise<void> => {
       const m = id.startsWith(`${sid}-`) ? /^(.*)-(\d+)$/.exec(id.slice(sid.length + 1)) : null;
@@ -219,9 +321,10 @@ export async function queuePool(url: string, spec: SweepSpec, todo: readonly Tri
     })));
     const pending = new Map(todo.map((t) => [t.id, t]));
     const t0 = performance.now();
-    let done = 0, failed = 0, base: number | null = null, moved = 0;
+    let done = 0, failed = 0, base: number | null = null;
     const poll = (options.pollSeconds ?? 0.5) * 1000;
     while (pending.size > 0 && options.signal?.aborted !== true) {
+      if (lost()) throw new Error(`this process lost its claim on sweep ${sid} (no renewal for ${LEASE_MS / 1000} s); another process may be collecting it`);
       const ids = [...pending.keys()];
       const results = await redis.hmget(k.done, ...ids);
       for (const [i, text] of results.entries()) {
@@ -230,9 +333,8 @@ export async function queuePool(url: string, spec: SweepSpec, todo: readonly Tri
         const r = JSON.parse(text) as ChunkResult;
         let wall = 0;
         if (r.hash !== null) {
-          const blob = k.blob(t.id, r.hash);
-          const bytes = await redis.getBuffer(blob);
-          if (bytes === null) throw new Error(`the final state of trial ${t.id} (${blob}) is missing from Redis`);
+          const bytes = await store.get(t.id, r.hash);
+          if (bytes === null) throw new Error(`the final state of trial ${t.id} (${store.where(t.id, r.hash)}) is missing`);
           unpack(bytes, join(out, t.id));
           wall = (JSON.parse(readFileSync(join(out, t.id, FILES.summary), 'utf8')) as Summary).wallSeconds;
         }
@@ -240,25 +342,22 @@ export async function queuePool(url: string, spec: SweepSpec, todo: readonly Tri
         done++;
         if (r.error !== null) failed++;
         finish(t, r.error, wall);
-        if (r.hash !== null) await redis.del(k.blob(t.id, r.hash));
+        if (r.hash !== null) await store.del(t.id, r.hash);
       }
       if (options.onProgress !== undefined) {
         const steps = (await redis.hvals(k.steps)).reduce((s, v) => s + Number(v), 0);
         base ??= steps;
-        moved = steps - base;
-        const counts = await queue.getJobCounts('active', 'waiting', 'prioritized', 'delayed');
-        const sec = (performance.now() - t0) / 1000, sps = sec > 0 ? moved / sec : 0;
-        const left = Math.max(0, todo.length * stepBound - (steps - 0));
-        options.onProgress({
-          done, failed, running: counts.active ?? 0, queued: (counts.waiting ?? 0) + (counts.prioritized ?? 0) + (counts.delayed ?? 0),
-          stepsPerSecond: sps, etaSeconds: sps > 0 ? left / sps : NaN,
-        });
+        // Running: the trials a worker trains now (this sweep's only: the queue may hold other sweeps' jobs).
+        const running = Math.min(pending.size, await redis.hlen(k.active));
+        const sec = (performance.now() - t0) / 1000, sps = sec > 0 ? (steps - base) / sec : 0;
+        const left = Math.max(0, todo.length * stepBound - steps);
+        options.onProgress({ done, failed, running, queued: pending.size - running, stepsPerSecond: sps, etaSeconds: sps > 0 ? left / sps : NaN });
       }
       if (pending.size > 0) await sleep(poll, options.signal);
     }
     if (pending.size > 0) return true;
     // Every trial has finished: remove the sweep's jobs (each chunk with a result, and the one after the last:
-    // a job that failed) and keys; a later run starts from the run directories.
+    // a job that failed), states and keys; a later run starts from the run directories.
     const last = new Map(todo.map((t) => [t.id, 0]));
     for (const field of await redis.hkeys(k.chunks)) {
       const m = /^(.*)-(\d+)$/.exec(field)!;
@@ -266,33 +365,46 @@ export async function queuePool(url: string, spec: SweepSpec, todo: readonly Tri
     }
     const ids = [...last].flatMap(([trial, n]) => Array.from({ length: n + 1 }, (_, c) => jobId(sid, trial, c)));
     for (let i = 0; i < ids.length; i += 500) await Promise.all(ids.slice(i, i + 500).map((id) => queue.remove(id)));
-    await redis.del(k.spec, k.chunks, k.steps, k.done);
+    await redis.del(k.spec, k.chunks, k.steps, k.active, k.done);
+    await store.clear();
     return false;
   } finally {
     await events.close();
     await queue.close();
-    await redis.quit();
   }
 }
 
 export const WORKER: CommandSpec = {
   name: 'worker',
   summary: 'Train the chunks of queued sweeps (ddpg-wasm sweep SPEC --queue URL): start any number, on any machine.',
-  usage: 'ddpg-wasm worker --queue redis://HOST:PORT [--lock-seconds S] [--quiet]',
+  usage: 'ddpg-wasm worker --queue redis://HOST:PORT [--store DIR] [--lock-seconds S] [--quiet]',
   flags: [
     { name: 'queue', type: 'string', value: 'URL', help: 'the Redis of the sweep: redis://[user:password@]HOST:PORT[/DB] (rediss:// for TLS)' },
+    { name: 'store', type: 'string', value: 'DIR', help: "the shared directory of sweeps run with --store (this machine's mount of it); needed for those sweeps only" },
     { name: 'lock-seconds', type: 'int', min: 1, value: 'S', help: "a job whose worker died (kill -9, a lost machine) goes back to the queue after S seconds (default 30, BullMQ's lockDuration)" },
     { name: 'quiet', type: 'boolean', help: 'no line per chunk' },
   ],
   notes: [
     'A worker takes one chunk (saveEvery steps of one trial) at a time: run one per core. Each chunk loads the\n' +
-    "trial's checkpoint from Redis, trains, stores the new one and enqueues the next chunk; the result of a\n" +
-    'job run twice is the same bytes, so retries after a crash never change a trial.',
+    "trial's state (from Redis, or from the --store directory for a sweep run with --store), trains, stores the\n" +
+    'new one and enqueues the next chunk; the result of a job run twice is the same bytes, so retries after a\n' +
+    'crash never change a trial.',
     'Needs the optional packages bullmq and ioredis (npm i bullmq ioredis).',
     'SIGINT/SIGTERM: finish the current chunk, then exit 0; a second signal exits at once (the chunk is retried\n' +
     'elsewhere after --lock-seconds).',
   ],
 };
+
+interface WorkerOptions {
+  readonly url: string;
+  readonly conn: RedisConnection;
+  readonly lockMs: number;
+  /** The shared directory of sweeps that keep their states in one (--store). */
+  readonly store: string | undefined;
+  readonly say: (s: string) => void;
+  readonly warn: (s: string) => void;
+  readonly stopped: Promise<void>;
+}
 
 /** `ddpg-wasm worker --queue URL`: processes chunk jobs until SIGINT/SIGTERM. */
 export async function workerCommand(argv: readonly string[], io: CliIO): Promise<number> {
@@ -301,7 +413,6 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   const url = f.str('queue');
   if (url === undefined) throw new UsageError('worker needs --queue redis://HOST:PORT', 'worker');
   const conn = redisOptions(url, 'worker');
-  const lockMs = (f.int('lock-seconds') ?? 30) * 1000;
   const say = (s: string): void => {
     if (!f.bool('quiet')) io.stderr.write(`${s}\n`);
   };
@@ -317,7 +428,10 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await runWorker(url, conn, lockMs, say, (e) => io.stderr.write(`ddpg-wasm worker: ${e}\n`), stopped);
+    await runWorker({
+      url, conn, lockMs: (f.int('lock-seconds') ?? 30) * 1000, store: f.str('store'), say,
+      warn: (e) => io.stderr.write(`ddpg-wasm worker: ${e}\n`), stopped,
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -325,65 +439,54 @@ export async function workerCommand(argv: readonly string[], io: CliIO): Promise
   return 0;
 }
 
+/** A job of a sweep that has ended (every trial collected, its keys removed): nothing to do. */
+const OBSOLETE: ChunkResult = { hash: null, final: true, steps: 0, error: 'the sweep has ended' };
+
 /** Processes chunk jobs until `stopped` resolves, then finishes the current one and closes. */
-async function runWorker(url: string, conn: RedisConnection, lockMs: number, say: (s: string) => void, warn: (s: string) => void,
-  stopped: Promise<void>): Promise<void> {
+async function runWorker(o: WorkerOptions): Promise<void> {
   const { bullmq, Redis } = await load();
   const { UnrecoverableError } = bullmq;
-  const redis = new Redis(conn);
+  const redis = new Redis(o.conn);
   const queue = new bullmq.Queue<ChunkJob, ChunkResult>(QUEUE_NAME, { connection: redis });
-  const specs = new Map<string, SweepSpec>();
-  const specOf = async (sid: string): Promise<SweepSpec> => {
-    const known = specs.get(sid);
-    if (known !== undefined) return known;
+  const name = `${hostname()}:${process.pid}`;
+  const sweeps = new Map<string, { spec: SweepSpec; store: StateStore }>();
+  /** The sweep's spec and state store, or null when the sweep has ended. */
+  const sweepOf = async (sid: string): Promise<{ spec: SweepSpec; store: StateStore } | null> => {
     const text = await redis.get(keys(sid).spec);
-    if (text === null) throw new Error(`sweep ${sid} has no spec in Redis (its sweep was removed)`);
+    if (text === null) return null;
+    const known = sweeps.get(sid);
+    if (known !== undefined) return known;
     // The checked spec, as the sweep wrote it; a worker of another version could train other bits.
-    const stored = JSON.parse(text) as { version: string; spec: SweepSpec };
-    if (stored.version !== VERSION) throw new UnrecoverableError(`sweep ${sid} was enqueued by ddpg-wasm ${stored.version}; this worker is ${VERSION} (results must come from one version)`);
-    const spec = stored.spec;
-    specs.set(sid, spec);
-    return spec;
+    const meta = JSON.parse(text) as SweepMeta;
+    if (meta.version !== VERSION) throw new UnrecoverableError(`sweep ${sid} was enqueued by ddpg-wasm ${meta.version}; this worker is ${VERSION} (results must come from one version)`);
+    let store: StateStore;
+    if (meta.store === 'redis') store = redisStore(redis, keys(sid).prefix);
+    else if (o.store === undefined) throw new Error(`sweep ${sid} keeps its states in a shared directory: start the worker with --store DIR (that directory, mounted here)`);
+    else if (!existsSync(join(o.store, sid, STORE_MARKER))) throw new Error(`--store ${o.store} holds no sweep ${sid} (${join(sid, STORE_MARKER)} is missing): give the worker the directory the sweep's --store names`);
+    else store = dirStore(o.store, sid);
+    const sweep = { spec: meta.spec, store };
+    sweeps.set(sid, sweep);
+    return sweep;
   };
 
   /** Trains the chunk (or finds its recorded result), then records what follows from it. */
   const processor = async (job: BullMQ.Job<ChunkJob, ChunkResult>): Promise<ChunkResult> => {
     const { sid, trial, chunk, from } = job.data;
     const k = keys(sid), field = `${trial.id}-${chunk}`;
+    const sweep = await sweepOf(sid);
+    if (sweep === null) return OBSOLETE; // a late duplicate: writing anything now would leave keys behind
+    const { spec, store } = sweep;
     const recorded = await redis.hget(k.chunks, field);
     let result: ChunkResult;
     if (recorded !== null) result = JSON.parse(recorded) as ChunkResult; // a repeated delivery: the result is known
     else {
-      const spec = await specOf(sid);
-      const bound = 'steps' in spec.target ? spec.target.steps : Infinity;
-      const dir = mkdtempSync(join(tmpdir(), 'ddpg-wasm-chunk-'));
+      await redis.hset(k.active, trial.id, name); // the sweep's progress line counts these
       try {
-        if (from !== null) {
-          const bytes = await redis.getBuffer(k.blob(trial.id, from));
-          if (bytes === null) throw new Error(`the checkpoint of ${trial.id} after chunk ${chunk - 1} (${from}) is missing from Redis`);
-          unpack(bytes, dir);
-        }
-        const t0 = performance.now();
-        let final: boolean, error: string | null = null;
-        try {
-          final = await runTrial(spec, trial, dir, { until: Math.min(bound, (chunk + 1) * chunkSteps(spec, bound)) });
-        } catch (e) {
-          final = true; // a failed trial (a bad config point, a non-finite loss) is a result too, the same on every run
-          error = message(e);
-        }
-        const run = new RunDir(dir);
-        let hash: string | null = null, steps = 0;
-        if (error === null) {
-          hash = sha256(readFileSync(run.file(FILES.checkpoint)));
-          steps = run.readRunInfo()?.timing.steps ?? 0;
-          // First writer wins: a repeated run stores nothing new (only metrics' timings could differ).
-          await redis.set(k.blob(trial.id, hash), pack(dir), 'NX');
-        }
-        result = { hash, final, steps, error };
-        say(`${sid} ${trial.id} chunk ${chunk}: ${error ?? `${steps} steps, ${hash!.slice(0, 12)}${final ? ' (done)' : ''}`} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+        result = await trainChunk(spec, store, job.data, o.say);
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        await redis.hdel(k.active, trial.id);
       }
+      if (await redis.exists(k.spec) === 0) return OBSOLETE; // the sweep ended while this duplicate trained
       await redis.hsetnx(k.chunks, field, JSON.stringify(result));
       result = JSON.parse((await redis.hget(k.chunks, field))!) as ChunkResult;
     }
@@ -391,23 +494,56 @@ async function runWorker(url: string, conn: RedisConnection, lockMs: number, say
     await redis.hset(k.steps, trial.id, String(result.steps));
     if (result.final) await redis.hsetnx(k.done, trial.id, JSON.stringify(result));
     else await queue.add('chunk', { sid, trial, chunk: chunk + 1, from: result.hash }, jobOptions(sid, trial.id, chunk + 1, job.opts.priority ?? 0));
-    if (from !== null) await redis.del(k.blob(trial.id, from));
+    if (from !== null) await store.del(trial.id, from);
     return result;
   };
 
   const worker = new bullmq.Worker<ChunkJob, ChunkResult>(QUEUE_NAME, processor, {
-    connection: redis, concurrency: 1, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 10,
-    name: `${hostname()}:${process.pid}`,
+    connection: redis, concurrency: 1, lockDuration: o.lockMs, stalledInterval: o.lockMs, maxStalledCount: 10, name,
   });
-  worker.on('error', (e) => warn(message(e))); // a lost connection and the like: shown even with --quiet
-  worker.on('failed', (job, e) => { if (job !== undefined) say(`${job.id}: attempt ${job.attemptsMade} failed: ${message(e)}`); });
+  worker.on('error', (e) => o.warn(message(e))); // a lost connection and the like: shown even with --quiet
+  worker.on('failed', (job, e) => { if (job !== undefined) o.say(`${job.id}: attempt ${job.attemptsMade} failed: ${message(e)}`); });
   try {
-    await Promise.race([worker.waitUntilReady(), stopped]);
-    say(`Worker ${hostname()}:${process.pid} on ${url} (queue ${QUEUE_NAME})`);
-    await stopped;
+    await Promise.race([worker.waitUntilReady(), o.stopped]);
+    o.say(`Worker ${name} on ${o.url} (queue ${QUEUE_NAME}${o.store !== undefined ? `, --store ${o.store}` : ''})`);
+    await o.stopped;
   } finally {
     await worker.close();
     await queue.close();
     await redis.quit();
+  }
+}
+
+/** Trains one chunk in a temporary run directory from its stored state; stores the new state and returns the result. */
+async function trainChunk(spec: SweepSpec, store: StateStore, job: ChunkJob, say: (s: string) => void): Promise<ChunkResult> {
+  const { sid, trial, chunk, from } = job;
+  const bound = 'steps' in spec.target ? spec.target.steps : Infinity;
+  const dir = mkdtempSync(join(tmpdir(), 'ddpg-wasm-chunk-'));
+  try {
+    if (from !== null) {
+      const bytes = await store.get(trial.id, from);
+      if (bytes === null) throw new Error(`the state of ${trial.id} after chunk ${chunk - 1} (${store.where(trial.id, from)}) is missing`);
+      unpack(bytes, dir);
+    }
+    const t0 = performance.now();
+    let final: boolean, error: string | null = null;
+    try {
+      final = await runTrial(spec, trial, dir, { until: Math.min(bound, (chunk + 1) * chunkSteps(spec, bound)) });
+    } catch (e) {
+      final = true; // a failed trial (a bad config point, a non-finite loss) is a result too, the same on every run
+      error = message(e);
+    }
+    const run = new RunDir(dir);
+    let hash: string | null = null, steps = 0;
+    if (error === null) {
+      hash = sha256(readFileSync(run.file(FILES.checkpoint)));
+      steps = run.readRunInfo()?.timing.steps ?? 0;
+      // First writer wins: a repeated run stores nothing new (only metrics' timings could differ).
+      await store.put(trial.id, hash, pack(dir));
+    }
+    say(`${sid} ${trial.id} chunk ${chunk}: ${error ?? `${steps} steps, ${hash!.slice(0, 12)}${final ? ' (done)' : ''}`} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return { hash, final, steps, error };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -29,10 +29,12 @@ import { complete, runTrial } from './trial.js';
 export const SWEEP: CommandSpec = {
   name: 'sweep',
   summary: 'Run every trial (configuration × seed) of a sweep spec on a pool of worker threads.',
-  usage: 'ddpg-wasm sweep SPEC.json [--workers N | --queue redis://HOST:PORT | --trial I] [--out DIR] [--quiet]',
+  usage: 'ddpg-wasm sweep SPEC.json [--workers N | --queue redis://HOST:PORT [--name NAME] [--store DIR] | --trial I] [--out DIR] [--quiet]',
   flags: [
     { name: 'workers', type: 'int', min: 1, value: 'N', help: 'worker threads (default: one per core)' },
     { name: 'queue', type: 'string', value: 'URL', help: 'enqueue the trials on BullMQ in this Redis and wait: ddpg-wasm worker --queue URL trains them (npm i bullmq ioredis)' },
+    { name: 'name', type: 'string', value: 'NAME', help: 'with --queue: the sweep\'s name in Redis, with the spec (default: the --out directory); one process collects a sweep at a time' },
+    { name: 'store', type: 'string', value: 'DIR', help: 'with --queue: keep the trials\' states in DIR, a directory every worker mounts (worker --store), instead of Redis' },
     { name: 'trial', type: 'int', min: 0, value: 'I', help: 'run only trial I (0-based, spec order), e.g. a Kubernetes Indexed Job: --trial $JOB_COMPLETION_INDEX' },
     { name: 'out', type: 'string', value: 'DIR', help: 'sweep directory (default sweeps/<spec name>); one run directory per trial inside' },
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the summary table' },
@@ -44,7 +46,9 @@ export const SWEEP: CommandSpec = {
     'Ctrl-C stops every trial after its current step and saves it; the same command again skips finished\n' +
     'trials and resumes the others bit-identically (a kill -9 loses at most saveEvery steps per trial).',
     '--queue: the trials train in chunks of saveEvery steps as BullMQ jobs, on any number of `ddpg-wasm worker`\n' +
-    'processes; the sweep waits and writes the same files. Ctrl-C stops the wait only (run it again to collect).',
+    'processes; the sweep waits and writes the same files. Ctrl-C stops the wait only (run it again to collect).\n' +
+    'A spec and an --out (or --name) make one sweep: other specs or directories run beside it on the same Redis;\n' +
+    'a second process for the same one is refused while the first collects.',
     '--trial I: one trial in OUT/<trial> (OUT on a volume every pod shares); the process that finishes the last\n' +
     'trial also writes results.json and curves.svg, and a plain sweep of the same OUT afterwards runs whatever\n' +
     'is missing or failed and writes them.',
@@ -271,6 +275,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   f.exclusive('workers', 'queue');
   f.exclusive('workers', 'trial');
   f.exclusive('queue', 'trial');
+  for (const flag of ['name', 'store']) if (f.has(flag) && !f.has('queue')) throw new UsageError(`--${flag} goes with --queue`, 'sweep');
   const stop = new AbortController();
   let signal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -296,7 +301,7 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
       : trial !== undefined ? `: trial ${trial} alone` : `on ${f.int('workers') ?? availableParallelism()} workers`;
     if (!quiet) io.stderr.write(`Sweep ${path}: ${n} trial${n === 1 ? '' : 's'} ${where} → ${out}\n`);
     const result = await runSweep(path, {
-      workers: f.int('workers'), out, signal: stop.signal, queue, trial,
+      workers: f.int('workers'), out, signal: stop.signal, queue, trial, name: f.str('name'), store: f.str('store'),
       onTrial: (r) => {
         if (quiet) return;
         const what = r.status === 'done' ? `eval ${ret(r.eval!)}, weightsHash ${r.weightsHash}` : `FAILED: ${r.error}`;

@@ -6,81 +6,37 @@
 // same results.json bytes, and each trial's weightsHash (one of them also
 // checked against a straight `train` run). `npm run test:queue` (in .ci/run);
 // needs redis-server on the PATH (apt-get install redis-server).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { QueueEvents, Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '../../src/rng.js';
-import { type CliResult, cli, ensureBuilt, type Running, start, tempDir } from '../cli/helpers.js';
+import { type CliResult, cli, ensureBuilt, start, tempDir } from '../cli/helpers.js';
+import { leftKeys, type RedisServer, sleep, startRedis, type Worker, worker as startWorker, workerName as name } from './redis.js';
 
 const TINY = { actorLayers: [16], criticLayers: [16], batchSize: 16, learningStarts: 100 };
 /** 4 configurations × 2 seeds, 5 chunks of 200 steps each; the last configuration is invalid (its trials fail, as in a local sweep). */
 const SPEC = { overrides: TINY, grid: { actorLr: [1e-3, 3e-3, 1e-2, -1] }, seeds: 2, steps: 1000, evalEvery: 200, evalEpisodes: 1, saveEvery: 200, threshold: -1400 };
 const LOCK_SECONDS = 2;
 
-let base: string, url: string, redisProc: ChildProcess, redis: Redis;
-
-const freePort = (): Promise<number> => new Promise((resolve, reject) => {
-  const srv = createServer();
-  srv.on('error', reject);
-  srv.listen(0, '127.0.0.1', () => {
-    const port = (srv.address() as { port: number }).port;
-    srv.close(() => resolve(port));
-  });
-});
+let base: string, url: string, server: RedisServer;
 
 const read = (p: string): string => readFileSync(p, 'utf8');
 const hash = (dir: string): string => (JSON.parse(read(join(dir, 'summary.json'))) as { weightsHash: string }).weightsHash;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
   await ensureBuilt();
   base = tempDir();
-  const port = await freePort();
-  url = `redis://127.0.0.1:${port}`;
-  redisProc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', base], { stdio: 'ignore' });
-  let failed: Error | null = null;
-  redisProc.on('error', (e) => { failed = e; });
-  redis = new Redis({ host: '127.0.0.1', port, maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: () => null });
-  redis.on('error', () => undefined); // refused while redis-server starts: connect() below retries
-  for (let i = 0; ; i++) {
-    if (failed !== null) throw new Error(`cannot start redis-server (apt-get install redis-server): ${(failed as Error).message}`);
-    try {
-      await redis.connect();
-      break;
-    } catch (e) {
-      if (i > 100) throw e;
-      await sleep(50);
-    }
-  }
+  server = await startRedis(base);
+  url = server.url;
   writeFileSync(join(base, 'spec.json'), JSON.stringify(SPEC));
 }, 180_000);
 
 afterAll(async () => {
-  await redis?.quit().catch(() => undefined);
-  redisProc?.kill('SIGKILL');
+  await server?.stop();
 });
 
-interface Worker extends Running {
-  /** Resolves once the worker has connected and takes jobs (its first line). */
-  readonly ready: Promise<void>;
-}
-const worker = (): Worker => {
-  const w = start(['worker', '--queue', url, '--lock-seconds', String(LOCK_SECONDS)]);
-  let err = '';
-  const ready = new Promise<void>((resolve) => {
-    w.child.stderr!.on('data', (s: string) => {
-      err += s;
-      if (err.includes(` on ${url} `)) resolve();
-    });
-  });
-  return { ...w, ready };
-};
-const name = (w: Running): string => `${hostname()}:${w.child.pid}`;
+const worker = (): Worker => startWorker(url, ['--lock-seconds', String(LOCK_SECONDS)]);
 
 describe('sweep --queue on a real Redis, with workers killed and stopped', () => {
   let sweep: CliResult;
@@ -89,8 +45,8 @@ describe('sweep --queue on a real Redis, with workers killed and stopped', () =>
   let killed: CliResult;
 
   beforeAll(async () => {
-    const queue = new Queue('ddpg-wasm', { connection: redis });
-    const events = new QueueEvents('ddpg-wasm', { connection: { host: '127.0.0.1', port: Number(new URL(url).port) } });
+    const queue = new Queue('ddpg-wasm', { connection: server.redis });
+    const events = new QueueEvents('ddpg-wasm', { connection: { host: '127.0.0.1', port: server.port } });
     events.on('stalled', ({ jobId }) => stalled.push(jobId));
     await events.waitUntilReady();
     const workers = [worker(), worker(), worker()];
@@ -148,7 +104,6 @@ describe('sweep --queue on a real Redis, with workers killed and stopped', () =>
   }, 120_000);
 
   it('leaves nothing of the sweep in Redis but BullMQ\'s own queue keys', async () => {
-    const left = (await redis.keys('*')).filter((k) => !/^bull:ddpg-wasm:(id|meta|events|stalled-check)$/.test(k));
-    expect(left).toEqual([]);
+    expect(await leftKeys(server.redis)).toEqual([]);
   });
 });
