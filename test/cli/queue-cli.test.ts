@@ -36,6 +36,11 @@ describe('ddpg-wasm sweep --queue / worker without the optional packages', () =>
     const both = await cli('sweep', spec, '--queue', 'redis://127.0.0.1:1', '--workers', '2');
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--workers.*--queue|--queue.*--workers/);
+    for (const flag of ['--store', '--name']) {
+      const alone = await cli('sweep', spec, flag, 'x');
+      expect(alone.code).toBe(2);
+      expect(alone.stderr).toContain(`${flag} goes with --queue`);
+    }
     const none = await cli('worker');
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('worker needs --queue redis://HOST:PORT');
