@@ -38,10 +38,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 124 300 bytes (gzip; issue 17 added kernels-threads.wasm and its chunk)', () => {
+  it('the npm tarball is at most 126 113 bytes (gzip; issue 17 added kernels-threads.wasm and its chunk, issue 15's second round sweep --queue --store and namespaces)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(124_300);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(126_113);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 10 200 bytes gzip (issue 13 asks for 15 000: met)', () => {
