@@ -124,6 +124,7 @@ export async function runSweep(spec: string | object, options: SweepOptions = {}
   const checked = typeof spec === 'string' ? readSpec(spec) : parseSpec(spec);
   const plan = trials(checked);
   if (options.queue !== undefined) await checkQueue(options.queue);
+  for (const flag of ['name', 'store'] as const) if (options[flag] !== undefined && options.queue === undefined) throw new UsageError(`--${flag} goes with --queue`, 'sweep');
   const out = options.out ?? defaultOut(spec);
   const root = new RunDir(out);
   root.create();
@@ -275,7 +276,6 @@ export async function sweepCommand(argv: readonly string[], io: CliIO): Promise<
   f.exclusive('workers', 'queue');
   f.exclusive('workers', 'trial');
   f.exclusive('queue', 'trial');
-  for (const flag of ['name', 'store']) if (f.has(flag) && !f.has('queue')) throw new UsageError(`--${flag} goes with --queue`, 'sweep');
   const stop = new AbortController();
   let signal: NodeJS.Signals | null = null;
   const onSignal = (sig: NodeJS.Signals): void => {

@@ -38,7 +38,7 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 126 113 bytes (gzip; issue 17 added kernels-threads.wasm and its chunk, issue 15's second round sweep --queue --store and namespaces)', () => {
+  it('the npm tarball is at most 126 113 bytes (gzip; issue 17 added kernels-threads.wasm and its chunk, issue 15 round two: sweep --queue namespaces and --store)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
     expect(pack!.size, HINT).toBeLessThanOrEqual(126_113);
