@@ -6,7 +6,9 @@
 // results.json bytes of the local sweep of its spec; none removes another's
 // keys when it ends. A second process for the same sweep is refused with the first's pid
 // while it lives; once it is killed (kill -9) the same command takes over and
-// collects the rest. `npm run test:queue`.
+// collects the rest. The same goes for a --name across directories. A worker
+// without --store fails a --store sweep's chunks with what it needs (after
+// BullMQ's retries: about 15 s). `npm run test:queue`.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -168,6 +170,37 @@ describe('sweeps of other specs and directories at once on one Redis; one collec
   });
 
   it('leaves nothing of any sweep in Redis', async () => {
+    expect(await leftKeys(server.redis)).toEqual([]);
+  });
+});
+
+describe('a --store sweep with a worker that lacks --store; --name', () => {
+  let named: CliResult, other: CliResult, firstPid: number;
+
+  beforeAll(async () => {
+    const spec = join(base, 'one.json');
+    writeFileSync(spec, JSON.stringify({ ...A, grid: {}, seeds: 1 }));
+    const w = worker(server.url, ['--lock-seconds', '2']);
+    const first = start(['sweep', spec, '--queue', server.url, '--name', 'shared', '--out', join(base, 'named-1'), '--store', store, '--quiet']);
+    firstPid = first.child.pid!;
+    await ownerOf(join(base, 'named-1'));
+    // The same spec and --name into another directory: the same sweep, so refused.
+    other = await cli('sweep', spec, '--queue', server.url, '--name', 'shared', '--out', join(base, 'named-2'), '--store', store, '--quiet');
+    named = await first.done;
+    w.child.kill('SIGTERM');
+    await w.done;
+  }, 120_000);
+
+  it('refuses a second process of the same --name, naming the first one\'s directory', () => {
+    expect(other.code, other.stderr).toBe(1);
+    expect(other.stderr).toContain(`(this spec, --out ${join(base, 'named-1')}) is already being collected by process ${firstPid} on ${hostname()}`);
+  });
+
+  it('fails the trial, after the retries, with what the worker needs, and cleans up', async () => {
+    expect(named.code, named.stderr).toBe(1);
+    const [trial] = (JSON.parse(read(join(base, 'named-1', 'results.json'))) as { trials: { error: string }[] }).trials;
+    expect(trial!.error).toMatch(/^chunk 0 failed: sweep [0-9a-f]{16} keeps its states in a shared directory: start the worker with --store DIR/);
+    expect(readdirSync(store)).toEqual([]);
     expect(await leftKeys(server.redis)).toEqual([]);
   });
 });
