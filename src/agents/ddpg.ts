@@ -32,7 +32,7 @@
  *  16    end for
  *  17  end for
  *
- * Two corrections to the notebook (README, "Deviations"): line 12 is masked by
+ * Two corrections to the notebook (docs/ALGORITHMS.md, "Deviations from the notebook"): line 12 is masked by
  * `terminated` (y_i = r_i + γ·(1 − done_i)·Q′(…)); episodes end on terminated OR
  * truncated, and truncation still bootstraps.
  */
