@@ -19,7 +19,7 @@ import { ROOT } from '../cli/helpers.js';
 type MathFns = Record<'sin' | 'cos' | 'exp' | 'log' | 'tanh' | 'tanhf' | 'expf' | 'log1pf', (x: number) => number>;
 
 /** assembly/math.ts's exports (and SAC's log1pf), compiled with the release flags at the given shrinkLevel. */
-async function compileMath(shrinkLevel: number): Promise<Uint8Array> {
+async function compileMath(shrinkLevel: number): Promise<Uint8Array<ArrayBuffer>> {
   const probe = 'export { sin, cos, exp, log, tanh, tanhf, expf } from "./math";\nexport { log1pf } from "./sac";\n';
   const out: Record<string, Uint8Array> = {};
   const { error, stderr } = await asc.main(
@@ -35,10 +35,10 @@ async function compileMath(shrinkLevel: number): Promise<Uint8Array> {
     },
   );
   if (error) throw new Error(`asc: ${error.message}\n${stderr.toString()}`);
-  return out['probe.wasm']!;
+  return new Uint8Array(out['probe.wasm']!);
 }
 
-const instantiate = (bytes: Uint8Array): MathFns =>
+const instantiate = (bytes: Uint8Array<ArrayBuffer>): MathFns =>
   new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as MathFns;
 
 /** The raw bits of a double, so that NaNs, ±0 and every last bit compare exactly. */
