@@ -13,10 +13,12 @@
 // level-dependent branch we reach, f64 sin/cos's n = ±1 argument reduction for
 // π/4 < |x| < 3π/4, gave the same bits on every input tried, and the std functions
 // the kernels also use (tanh, tanhf, expm1f, log1pf, sqrt) have one algorithm at
-// every level. test/kernels/math-shrink.test.ts compiles these at shrinkLevel 2 and
-// compares them bit for bit with the shipped module. The targets stay at
-// shrinkLevel 0 all the same: with expf pinned, 1 and 2 saved nothing (±50 B gzip;
-// bench/RESULTS.md, "Size").
+// every level. So the full modules (asconfig.json: release, threads) are built at
+// shrinkLevel 1, about 100 bytes gzip smaller each at the same speed on every GEMM
+// shape (level 2 saves 40 more but halves the 1-column kernels' speed; the
+// GEMM-only policy and fast modules gain under 15 bytes and stay at 0;
+// bench/RESULTS.md, "Size"). test/kernels/math-shrink.test.ts compiles these at
+// shrinkLevel 0 and compares them bit for bit with the shipped module.
 //
 // exp and log (double) are the classic fdlibm/musl algorithms (musl
 // src/math/exp.c and log.c before 2018, © Sun Microsystems, see the notice in

@@ -57,7 +57,7 @@ export interface Batch {
 /** What `static load` needs of an algorithm's class. */
 interface AgentClass<T> {
   readonly algo: AlgoId;
-  new (env: Env, options: object & { backend?: Backend; [FROM_FILE]?: DecodedCheckpoint }): T;
+  new (env: Env, options: object & { backend?: Backend }): T;
 }
 
 /**
@@ -100,10 +100,10 @@ function checkOptions(who: string, options: unknown): void {
 /** The key under which `static load` hands its checkpoint to the constructor: no public option can spell it. */
 const FROM_FILE = Symbol('fromFile');
 
-/** What an algorithm's constructor passes on to OffPolicyAgent's besides its config. @internal */
+/** What an algorithm's constructor passes on to OffPolicyAgent's besides its config (from splitOptions). */
 export interface AgentSetup {
   readonly backend: Backend;
-  /** The checkpoint `static load` builds this agent from: commit() checks the planned blocks against it. */
+  /** The checkpoint `static load` builds this agent from: commit() checks the planned blocks against it. @internal */
   readonly file: DecodedCheckpoint | null;
 }
 
@@ -378,7 +378,8 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   static load<T extends Agent>(this: AgentClass<T>, bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): T {
     if (env !== undefined) actionBound(env); // a given env is checked before the file is read
     const { checkpoint, env: e, config } = openFull(bytes, this.algo, env);
-    const agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}), [FROM_FILE]: checkpoint });
+    const fromFile: object = { [FROM_FILE]: checkpoint };
+    const agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}), ...fromFile });
     restoreAgent(agent, checkpoint);
     return agent;
   }
