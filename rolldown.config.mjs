@@ -15,6 +15,7 @@
 //                                            entries; ddpg-wasm/policy has its own
 //                                            forward-only module inside dist/policy.js)
 //   dist/chunks/threads.js                   initThreads' code, loaded by its import()
+//   dist/chunks/fast.js                      initFast's code, loaded by its import()
 //   dist/cli/main.js                         src/cli/* in one file
 //
 // Rolldown groups modules by the set of entries that reach them, which gives
@@ -40,6 +41,7 @@ function chunkName({ name, moduleIds }) {
   const names = moduleIds.filter((id) => id.startsWith(SRC)).map(moduleName);
   if (names.includes('kernels/wasm-bytes.js')) return 'wasm-bytes';
   if (names.includes('kernels/threads.js')) return 'threads';
+  if (names.includes('kernels/fast.js')) return 'fast';
   if (names.includes('kernels/loader.js')) return 'core';
   if (names.includes('agents/core.js')) return 'library';
   if (names.includes('envs/normalize.js')) return 'normalize'; // NormalizeEnv: the normalize entry's and the CLI's

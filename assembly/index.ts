@@ -3,7 +3,7 @@
 // exported as `memory`; src/kernels/arena.ts grows it once.
 export { gemm, gemmEx, setScratch, scratchBytes } from "./gemm";
 export { copy, fill, scale, axpy, actBackward, colSum, adam, polyak, allFinite, gradBounded } from "./elementwise";
-export { sin, cos, exp, log, tanh, tanhf, expf, logf } from "./math";
+export { sin, cos, exp, log, tanh, tanhf, expf } from "./math";
 export { sacSample, sacBackward, sacMean, log1pf } from "./sac";
 
 /** First byte after the module's static data (the arena starts above it). */

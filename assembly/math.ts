@@ -5,6 +5,21 @@
 // The library calls these (through src/kernels/math.ts) wherever the training
 // path needs a transcendental function.
 //
+// The same bits at every shrinkLevel. AssemblyScript's std picks some algorithms
+// by the compile-time constant ASC_SHRINK_LEVEL (std/assembly/math.ts): at 0,
+// which every hash was recorded with, Mathf.exp is the table-driven expf_lut; at
+// ≥ 1 the classic table-free expf, which rounds differently (about 1 input in 11;
+// SAC's weightsHash moved). So expf below calls expf_lut by name. The other
+// level-dependent branch we reach, f64 sin/cos's n = ±1 argument reduction for
+// π/4 < |x| < 3π/4, gave the same bits on every input tried, and the std functions
+// the kernels also use (tanh, tanhf, expm1f, log1pf, sqrt) have one algorithm at
+// every level. So the full modules (asconfig.json: release, threads) are built at
+// shrinkLevel 1, about 100 bytes gzip smaller each at the same speed on every GEMM
+// shape (level 2 saves 40 more but halves the 1-column kernels' speed; the
+// GEMM-only policy and fast modules gain under 15 bytes and stay at 0;
+// bench/RESULTS.md, "Size"). test/kernels/math-shrink.test.ts compiles these at
+// shrinkLevel 0 and compares them bit for bit with the shipped module.
+//
 // exp and log (double) are the classic fdlibm/musl algorithms (musl
 // src/math/exp.c and log.c before 2018, © Sun Microsystems, see the notice in
 // AssemblyScript's std/assembly/math.ts), written out here instead of calling
@@ -15,12 +30,18 @@
 // (test/kernels/math.test.ts measures it). Nothing on the hot path calls them:
 // Rng.normal (log), SAC's initial log α, and the public dmath.
 
+// AssemblyScript 0.28.20's std/assembly/util/math.ts (musl expf.c, from ARM's
+// optimized-routines): what Mathf.exp is at shrinkLevel 0.
+import { expf_lut } from "~lib/util/math";
+
 export function sin(x: f64): f64 { return Math.sin(x); }
 export function cos(x: f64): f64 { return Math.cos(x); }
 export function tanh(x: f64): f64 { return Math.tanh(x); }
 export function tanhf(x: f32): f32 { return Mathf.tanh(x); }
-export function expf(x: f32): f32 { return Mathf.exp(x); }
-export function logf(x: f32): f32 { return Mathf.log(x); }
+/** float32 e^x: always the table-driven algorithm (Mathf.exp at shrinkLevel 0). No
+ *  float32 log: nothing needs one, and Mathf.log's tables were 0.44 KB gzip of every
+ *  shipped copy of the module. */
+export function expf(x: f32): f32 { return expf_lut(x); }
 
 const LN2_HI = reinterpret<f64>(0x3FE62E42FEE00000); // 6.93147180369123816490e-01
 const LN2_LO = reinterpret<f64>(0x3DEA39EF35793C76); // 1.90821492927058770002e-10

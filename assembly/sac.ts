@@ -14,9 +14,11 @@
 // constant −A·log h of the final scaling is left out (it shifts log π and would
 // shift the entropy target −A by the same amount).
 //
-// Determinism: scalar f32 arithmetic and AssemblyScript's Mathf (musl ports in
-// plain wasm), no engine Math. src/kernels/sac-reference.ts performs the same
+// Determinism: scalar f32 arithmetic, AssemblyScript's Mathf and ./math's pinned
+// expf (musl ports in plain wasm), no engine Math. src/kernels/sac-reference.ts performs the same
 // operation sequence, so both backends give the same bits.
+
+import { expf } from "./math";
 
 const LOG2: f32 = 0.6931471805599453; // log 2
 const HALF_LOG_2PI: f32 = 0.9189385332046727; // ½·log(2π)
@@ -35,7 +37,7 @@ function clampLogStd(x: f32, lo: f32, hi: f32): f32 {
 @inline
 function logOneMinusTanh2(u: f32): f32 {
   const x: f32 = <f32>-2 * u;
-  const sp: f32 = (x > 0 ? x : <f32>0) + Mathf.log1p(Mathf.exp(-Mathf.abs(x)));
+  const sp: f32 = (x > 0 ? x : <f32>0) + Mathf.log1p(expf(-Mathf.abs(x)));
   return <f32>2 * ((LOG2 - u) - sp);
 }
 
@@ -54,7 +56,7 @@ export function sacSample(n: i32, a: i32, dist: usize, eps: usize, lo: f32, hi: 
       const mu = load<f32>(row + (<usize>j << 2));
       const ls = clampLogStd(load<f32>(row + (<usize>(a + j) << 2)), lo, hi);
       const e = load<f32>(er + (<usize>j << 2));
-      const u: f32 = mu + Mathf.exp(ls) * e;
+      const u: f32 = mu + expf(ls) * e;
       store<f32>(ar + (<usize>j << 2), Mathf.tanh(u) * bound);
       // log N(u; μ, σ) − log(1 − tanh² u)
       const logN: f32 = ((<f32>-0.5 * (e * e)) - ls) - HALF_LOG_2PI;
@@ -87,7 +89,7 @@ export function sacBackward(n: i32, a: i32, dist: usize, eps: usize, lo: f32, hi
       const raw = load<f32>(row + (<usize>(a + j) << 2));
       const ls = clampLogStd(raw, lo, hi);
       const e = load<f32>(er + (<usize>j << 2));
-      const sigma = Mathf.exp(ls);
+      const sigma = expf(ls);
       const t = Mathf.tanh(mu + sigma * e);
       const gu: f32 = load<f32>(gr + (<usize>j << 2)) * (bound * (<f32>1 - t * t)) + alphaN * (<f32>2 * t);
       store<f32>(drow + (<usize>j << 2), gu);

@@ -8,7 +8,7 @@
  *   0. `npm run build` prints nothing of its own when it succeeds;
  *   1. `train --help` for each algorithm lists that algorithm's presets;
  *   2. the README's main command, `npm start`, as a 2 000-step run
- *      (`npm start -- --steps 2000 --out DIR`): every file the README lists,
+ *      (`npm start -- --steps 2000 --out DIR`): every file docs/USAGE.md lists,
  *      summary.json's keys, and the closing lines (eval commands, curve path);
  *   3. those `eval` commands, of the best and of the last policy;
  *   4. the worker example as its README says: `npm ci --prefix examples/worker`,
@@ -66,7 +66,7 @@ try {
   }
   const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'));
   const keys = 'version, algo, env, preset, seed, steps, episodes, wallSeconds, envStepsPerSecond, updatesPerSecond, trainReturnLast10, eval, weightsHash';
-  check(Object.keys(summary).join(', ') === keys, 'summary.json has the README\'s keys', JSON.stringify(summary));
+  check(Object.keys(summary).join(', ') === keys, 'summary.json has the documented keys (docs/USAGE.md)', JSON.stringify(summary));
   check(summary.steps === 2000 && Object.keys(summary.eval).join() === 'mean,std,episodes', 'summary.json: 2 000 steps and eval { mean, std, episodes }');
   const csvHead = readFileSync(join(dir, 'progress.csv'), 'utf8').split('\n')[0];
   for (const k of ['time/total_timesteps', 'rollout/ep_rew_mean', 'eval/mean_reward', 'train/actor_loss']) check(csvHead.split(',').includes(k), `progress.csv has ${k}`, csvHead);

@@ -2,7 +2,6 @@
  * ddpg-wasm, default entry: the kernel module is inlined (one char per byte) and decoded
  * only when `init()`/`initSync()` runs (nothing happens at import time).
  */
-import { initFastWith } from './kernels/fast.js';
 import { loadThreads, unloadThreads } from './kernels/threads-load.js';
 import type { ThreadsInfo } from './kernels/threads.js';
 import { decodeInlined, initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
@@ -29,7 +28,8 @@ export function initSync(src?: WasmSource): void {
  *   Node:    await initFast(readFileSync(fileURLToPath(import.meta.resolve('ddpg-wasm/kernels-fast.wasm'))))
  *   Browser: await initFast(await (await fetch(kernelsFastUrl)).arrayBuffer())
  */
-export function initFast(src: WasmSource): Promise<boolean> {
+export async function initFast(src: WasmSource): Promise<boolean> {
+  const { initFastWith } = await import('./kernels/fast.js'); // a chunk of its own, which only this opt-in loads
   return initFastWith(src, inlined);
 }
 

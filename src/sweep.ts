@@ -6,7 +6,7 @@
  * which exports the function (src/cli/sweep.ts; test/cli/sweep-api.test.ts
  * checks that it matches the declaration below). The library entries stay free
  * of Node: the trial runner is the library's learn() on one agent, which a Web
- * Worker pool in a browser can run the same way (README, "Many runs").
+ * Worker pool in a browser can run the same way (docs/USAGE.md, "Many runs").
  */
 import type { Summary as Stats } from './stats.js';
 

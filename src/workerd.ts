@@ -6,7 +6,6 @@
  * refuse to compile wasm from bytes, so this entry never touches the inlined
  * base64 (and does not ship it).
  */
-import { initFastWith } from './kernels/fast.js';
 import { loadThreads, unloadThreads } from './kernels/threads-load.js';
 import type { ThreadsInfo } from './kernels/threads.js';
 import { initSyncWith, initWith, type WasmSource } from './kernels/loader.js';
@@ -30,7 +29,8 @@ export function initSync(src?: WasmSource): void {
  * `import fast from 'ddpg-wasm/kernels-fast.wasm'; await initFast(fast);`
  * (only where the engine supports relaxed SIMD: the import fails to load otherwise).
  */
-export function initFast(src: WasmSource): Promise<boolean> {
+export async function initFast(src: WasmSource): Promise<boolean> {
+  const { initFastWith } = await import('./kernels/fast.js'); // a chunk of its own, which only this opt-in loads
   return initFastWith(src, imported);
 }
 

@@ -13,7 +13,6 @@
  * Every check throws a RangeError naming the algorithm, the field, the value
  * and the allowed range; `resolve` is the single place a config is validated.
  */
-import type { Backend } from '../kernels/index.js';
 import type { ActionNoiseConfig } from '../rl/noise.js';
 import { showValue } from '../show.js';
 
@@ -185,19 +184,6 @@ export const EXPLORATION_SCHEMA: Schema<ExplorationConfig> = {
   noiseDecaySteps: int(1, Number.MAX_SAFE_INTEGER),
   noiseResetOnEpisode: oneOf(true, false),
 };
-
-/**
- * `new Algo(env, options)`'s options split into the kernel backend and the
- * preset + overrides that `resolve` checks (a non-object is refused by name).
- *
- * @internal
- */
-export function splitOptions<O extends object>(algo: string, options: O & { readonly backend?: Backend }): { backend: Backend; rest: O } {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${algo} options must be an object, got ${showValue(options)}`);
-  const { backend = 'wasm', ...rest } = options;
-  if (backend !== 'wasm' && backend !== 'reference') fail(algo, 'backend', backend, "'wasm' or 'reference'");
-  return { backend, rest: rest as O };
-}
 
 /**
  * Preset + overrides → a frozen, validated config. Unknown fields and unknown

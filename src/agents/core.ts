@@ -97,12 +97,29 @@ function checkOptions(who: string, options: unknown): void {
   if (typeof options !== 'object' || options === null) throw new TypeError(`${who}: options must be an object, got ${showValue(options)}`);
 }
 
+/** The key under which `static load` hands its checkpoint to the constructor: no public option can spell it. */
+const FROM_FILE = Symbol('fromFile');
+
+/** What an algorithm's constructor passes on to OffPolicyAgent's besides its config (from splitOptions). */
+export interface AgentSetup {
+  readonly backend: Backend;
+  /** The checkpoint `static load` builds this agent from: commit() checks the planned blocks against it. @internal */
+  readonly file: DecodedCheckpoint | null;
+}
+
 /**
- * The checkpoint `static load` is building an agent for (constructors are
- * synchronous, so one at a time): commit() checks the planned parameter blocks
- * against it before memory grows.
+ * `new Algo(env, options)`'s options split into the agent's setup (the kernel
+ * backend; the checkpoint, when `static load` constructs) and the preset +
+ * overrides that `resolve` checks (a non-object is refused by name).
+ *
+ * @internal
  */
-let loading: DecodedCheckpoint | null = null;
+export function splitOptions<O extends object>(algo: string, options: O & { readonly backend?: Backend }): { setup: AgentSetup; rest: O } {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) throw new TypeError(`${algo} options must be an object, got ${showValue(options)}`);
+  const { backend = 'wasm', [FROM_FILE]: file = null, ...rest } = options as O & { readonly backend?: Backend; readonly [FROM_FILE]?: DecodedCheckpoint };
+  if (backend !== 'wasm' && backend !== 'reference') fail(algo, 'backend', backend, "'wasm' or 'reference'");
+  return { setup: { backend, file }, rest: rest as O };
+}
 
 /** The generator streams every agent has; an algorithm adds its own names (S). */
 type Streams<S extends string> = { readonly [K in 'replay' | 'noise' | 'explore' | S]: Rng };
@@ -141,12 +158,14 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   private readonly stats = { criticLoss: 0, actorLoss: 0, actorUpdated: false, qMean: 0 };
   /** 'DDPG', 'TD3', 'SAC': prefixes errors. @internal */
   private readonly who: string;
+  /** The checkpoint being loaded, until commit() has checked it. @internal */
+  private fromFile: DecodedCheckpoint | null;
 
   /**
    * @param exploration the config's exploration fields, or null for an agent that explores otherwise (SAC)
    * @param streams the algorithm's own generator streams beside replay, noise and explore
    */
-  protected constructor(algo: AlgoId, env: Env, config: C, backend: Backend, exploration: ExplorationConfig | null, streams: readonly S[] = []) {
+  protected constructor(algo: AlgoId, env: Env, config: C, setup: AgentSetup, exploration: ExplorationConfig | null, streams: readonly S[] = []) {
     this.algo = algo;
     this.who = algo.toUpperCase();
     this.config = config;
@@ -156,7 +175,8 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
     const a = (this.actDim = env.actionSpace.shape[0]);
     const N = config.batchSize;
     // Alg. 1 lines 1–3: plan every tensor in one arena; the algorithm adds its networks, commit() grows memory once.
-    this.arena = new Arena(createKernels(backend));
+    this.fromFile = setup.file;
+    this.arena = new Arena(createKernels(setup.backend));
     this.kernels = this.arena.kernels;
     const alloc = (name: string, floats: number): Tensor => this.arena.alloc(`batch.${name}`, floats);
     this.batch = { s: alloc('s', N * o), a: alloc('a', N * a), r: alloc('r', N), s2: alloc('s2', N * o), done: alloc('done', N), y: alloc('y', N) };
@@ -219,7 +239,8 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   /** Grows memory once for everything planned; returns the generator of the initial parameters. @internal */
   protected commit(): Rng {
     // Loading: a file whose config plans other networks than it stores is refused before memory grows.
-    if (loading !== null) checkPlan(this, loading);
+    if (this.fromFile !== null) checkPlan(this, this.fromFile);
+    this.fromFile = null; // not kept: the file's bytes are the caller's
     this.arena.commit();
     const b = this.batch;
     this.views = { obs: b.s.f32, action: b.a.f32, reward: b.r.f32, nextObs: b.s2.f32, done: b.done.f32 };
@@ -357,13 +378,8 @@ export abstract class OffPolicyAgent<C extends OffPolicyConfig = OffPolicyConfig
   static load<T extends Agent>(this: AgentClass<T>, bytes: Uint8Array, env?: Env, options: { backend?: Backend } = {}): T {
     if (env !== undefined) actionBound(env); // a given env is checked before the file is read
     const { checkpoint, env: e, config } = openFull(bytes, this.algo, env);
-    let agent: T;
-    loading = checkpoint;
-    try {
-      agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}) });
-    } finally {
-      loading = null;
-    }
+    const fromFile: object = { [FROM_FILE]: checkpoint };
+    const agent = new this(e, { ...(config as object), ...(options.backend ? { backend: options.backend } : {}), ...fromFile });
     restoreAgent(agent, checkpoint);
     return agent;
   }

@@ -62,7 +62,7 @@ const keras: DDPGConfig = Object.freeze({
  * and 1e-3 (critic), critic L2 1e-2, γ 0.99, τ 1e-3, minibatch 64, buffer 1e6,
  * final layers U(±3e-3), others U(±1/√f), OU θ 0.15 σ 0.2 (dt 1), reset every
  * episode (Alg. 1 line 5). Adam as in Kingma &
- * Ba's Algorithm 1 (ε 1e-8 on √v̂). No batch normalisation (see README).
+ * Ba's Algorithm 1 (ε 1e-8 on √v̂). No batch normalisation (docs/ALGORITHMS.md, "Deviations from the paper").
  */
 const paper: DDPGConfig = Object.freeze({
   ...keras,

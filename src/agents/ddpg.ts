@@ -32,7 +32,7 @@
  *  16    end for
  *  17  end for
  *
- * Two corrections to the notebook (README, "Deviations"): line 12 is masked by
+ * Two corrections to the notebook (docs/ALGORITHMS.md, "Deviations from the notebook"): line 12 is masked by
  * `terminated` (y_i = r_i + γ·(1 − done_i)·Q′(…)); episodes end on terminated OR
  * truncated, and truncation still bootstraps.
  */
@@ -44,8 +44,7 @@ import type { Network } from '../nn/network.js';
 import type { NetworkSpec } from '../nn/spec.js';
 import type { Env } from '../envs/env.js';
 import type { UpdateStats } from './agent.js';
-import { splitOptions } from './config.js';
-import { OffPolicyAgent } from './core.js';
+import { OffPolicyAgent, splitOptions } from './core.js';
 import { type DDPGConfig, type DDPGOptions, resolveConfig } from './ddpg-config.js';
 import { mean, tdTarget } from '../rl/td.js';
 
@@ -84,9 +83,9 @@ export class DDPG extends OffPolicyAgent<DDPGConfig> {
   readonly criticOptim: Adam;
 
   constructor(env: Env, options: DDPGOptions & { backend?: Backend } = {}) {
-    const { backend, rest } = splitOptions('DDPG', options);
+    const { setup, rest } = splitOptions('DDPG', options);
     const c = resolveConfig(rest);
-    super('ddpg', env, c, backend, c);
+    super('ddpg', env, c, setup, c);
     const specs = ddpgNetworks(c, this.obsDim, this.actDim, this.actBound);
     this.actor = this.network('actor', specs.actor);
     this.critic = this.network('critic', specs.critic, { inputGrads: [false, true] });

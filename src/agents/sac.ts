@@ -58,8 +58,7 @@ import type { Env } from '../envs/env.js';
 import { mean } from '../rl/td.js';
 import type { Rng } from '../rng.js';
 import type { NetInfo, UpdateStats } from './agent.js';
-import { splitOptions } from './config.js';
-import { OffPolicyAgent } from './core.js';
+import { OffPolicyAgent, splitOptions } from './core.js';
 import { torchActor, torchCritic } from './networks.js';
 import { type SACConfig, type SACOptions, resolveSACConfig } from './sac-config.js';
 
@@ -98,9 +97,9 @@ export class SAC extends OffPolicyAgent<SACConfig, 'update'> {
   private readonly logp1: Tensor;
 
   constructor(env: Env, options: SACOptions & { backend?: Backend } = {}) {
-    const { backend, rest } = splitOptions('SAC', options);
+    const { setup, rest } = splitOptions('SAC', options);
     const c = resolveSACConfig(rest);
-    super('sac', env, c, backend, null, ['update']);
+    super('sac', env, c, setup, null, ['update']);
     const A = this.actDim, N = c.batchSize;
     this.targetEntropy = c.targetEntropy === 'auto' ? -A : c.targetEntropy;
     const specs = sacNetworks(c, this.obsDim, A);

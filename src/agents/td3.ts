@@ -57,8 +57,7 @@ import type { Env } from '../envs/env.js';
 import { mean, minimum, tdTarget } from '../rl/td.js';
 import type { Rng } from '../rng.js';
 import type { UpdateStats } from './agent.js';
-import { splitOptions } from './config.js';
-import { OffPolicyAgent } from './core.js';
+import { OffPolicyAgent, splitOptions } from './core.js';
 import { torchActor, torchCritic } from './networks.js';
 import { type TD3Config, type TD3Options, resolveTD3Config } from './td3-config.js';
 
@@ -90,9 +89,9 @@ export class TD3 extends OffPolicyAgent<TD3Config, 'smoothing'> {
   private readonly aNext: Tensor;
 
   constructor(env: Env, options: TD3Options & { backend?: Backend } = {}) {
-    const { backend, rest } = splitOptions('TD3', options);
+    const { setup, rest } = splitOptions('TD3', options);
     const c = resolveTD3Config(rest);
-    super('td3', env, c, backend, c, ['smoothing']);
+    super('td3', env, c, setup, c, ['smoothing']);
     const specs = td3Networks(c, this.obsDim, this.actDim, this.actBound);
     this.actor = this.network('actor', specs.actor);
     // Only Q_θ1 feeds the actor's gradient (line 13), so only it keeps ∂Q/∂a.

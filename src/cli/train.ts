@@ -37,7 +37,7 @@ export const TRAIN: CommandSpec = {
     { name: 'resume', type: 'string', value: 'FILE', help: 'continue the run of a full checkpoint bit-identically, up to --steps/--episodes (default: its original target)' },
     { name: 'config', type: 'string', value: 'FILE', help: 'a sweep spec (JSON) of one configuration: algo, env, preset, overrides, steps, evalEvery, …; flags override it' },
     { name: 'set', type: 'list', value: 'KEY=VALUE', help: 'set a config field, repeatable; JSON values: --set actorLr=5e-4 --set actorLayers=[64,64] (ddpg-wasm config lists them)' },
-    { name: 'threads', type: 'int', min: 1, max: MAX_CLI_THREADS, value: 'N', help: `threads for the agent's kernels, same results for any N (default ${DEFAULT_THREADS}; README, "Threads")` },
+    { name: 'threads', type: 'int', min: 1, max: MAX_CLI_THREADS, value: 'N', help: `threads for the agent's kernels, same results for any N (default ${DEFAULT_THREADS}; docs/PERFORMANCE.md, "Threads")` },
     { name: 'json', type: 'boolean', help: 'print summary.json on stdout (human output goes to stderr)' },
     { name: 'quiet', type: 'boolean', help: 'no progress output, only the final summary' },
   ],

@@ -1,7 +1,8 @@
 /**
  * Opt-in fast mode (initFast): the relaxed-SIMD GEMM module, checked and linked
- * into each new kernel instance through the loader's one fast-mode link. Only the
- * entries that offer initFast() import this (not ddpg-wasm/policy).
+ * into each new kernel instance through the loader's one fast-mode link. The
+ * entries that offer initFast() load this by import() on its first call, so it is
+ * a chunk of its own that no entry loads up front.
  */
 import { initWith, instantiateKernels, isModule, setFastLink, type WasmExports, type WasmSource } from './loader.js';
 

@@ -38,7 +38,6 @@ export interface WasmExports {
   tanh(x: number): number;
   tanhf(x: number): number;
   expf(x: number): number;
-  logf(x: number): number;
 }
 
 let compiled: WebAssembly.Module | null = null;

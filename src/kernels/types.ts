@@ -77,7 +77,6 @@ export interface DetMath {
   /** float32 tanh (musl tanhf): the activation kernels' tanh. */
   tanhf(x: number): number;
   expf(x: number): number;
-  logf(x: number): number;
   /** float32 log(1 + x) (musl log1pf). */
   log1pf(x: number): number;
 }

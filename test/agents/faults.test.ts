@@ -57,7 +57,7 @@ describe('a faulting environment', () => {
   }
 
   it('after a fault on the last step of an episode, the next learn() starts a fresh episode (no "called after the episode ended")', async () => {
-    // Pendulum refuses a step after its episode ended (EpisodicEnv), as the README's PointMass does.
+    // Pendulum refuses a step after its episode ended (EpisodicEnv), as docs/USAGE.md's PointMass does.
     const env = makeEnv('Pendulum-v1', { maxEpisodeSteps: 20 });
     const step = env.step.bind(env);
     let n = 0;
@@ -125,7 +125,7 @@ describe('a faulting environment', () => {
   });
 });
 
-/** The README's PointMass with its reward scaled by k (finite in float32 up to k ≈ 3e38). */
+/** docs/USAGE.md's PointMass with its reward scaled by k (finite in float32 up to k ≈ 3e38). */
 class PointMass extends EpisodicEnv {
   readonly id = 'PointMass-v0';
   readonly observationSpace = box([-10, -10], [10, 10]);

@@ -23,7 +23,7 @@ beforeAll(ensureBuilt, 180_000);
 
 const DIST = join(ROOT, 'dist');
 const ENTRIES = ['index', 'policy', 'workerd', 'policy-workerd', 'normalize'] as const;
-const CHUNKS = ['chunks/core.js', 'chunks/library.js', 'chunks/normalize.js', 'chunks/threads.js', 'chunks/wasm-bytes.js'];
+const CHUNKS = ['chunks/core.js', 'chunks/fast.js', 'chunks/library.js', 'chunks/normalize.js', 'chunks/threads.js', 'chunks/wasm-bytes.js'];
 
 interface Manifest { outputs: Record<string, string[]>; unreached: string[] }
 const manifest = (): Manifest => JSON.parse(readFileSync(join(ROOT, 'build/bundle-manifest.json'), 'utf8')) as Manifest;
@@ -107,7 +107,10 @@ describe('the bundled dist/', () => {
     expect(m.outputs['chunks/wasm-bytes.js']).toEqual(['kernels/wasm-bytes.js', 'index.js']);
     // initThreads' code (issue 17) is its own chunk, which only that opt-in import()s: no entry loads it up front.
     expect(m.outputs['chunks/threads.js']).toEqual(['kernels/threads.js']);
+    // So is initFast's (the relaxed-SIMD module's loader), for the same reason.
+    expect(m.outputs['chunks/fast.js']).toEqual(['kernels/fast.js']);
     for (const e of ENTRIES) expect(importGraph(join(DIST, `${e}.js`)).map(rel), e).not.toContain('dist/chunks/threads.js');
+    for (const e of ENTRIES) expect(importGraph(join(DIST, `${e}.js`)).map(rel), e).not.toContain('dist/chunks/fast.js');
     expect(m.outputs['cli/main.js']!.every((f) => f.startsWith('cli/'))).toBe(true);
   });
 

@@ -1,8 +1,8 @@
-// The README's TypeScript examples compile against the real API: every ```ts
-// block that imports the package is type-checked (strict tsconfig) with
+// The TypeScript examples of the README and of docs/*.md compile against the real
+// API: every ```ts block that imports the package is type-checked (strict tsconfig) with
 // 'ddpg-wasm', 'ddpg-wasm/policy' and 'ddpg-wasm/sweep' mapped to src/. A renamed option, a wrong
 // record key or a changed signature makes this fail before a reader finds it.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,8 +10,10 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /from 'ddpg-wasm(\/policy|\/normalize|\/sweep)?'/.test(b));
+const pages = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+/** [page, block] for every ```ts block that imports the package. */
+const blocks = pages.flatMap((page) => [...readFileSync(join(ROOT, page), 'utf8').matchAll(/```ts\n([\s\S]*?)```/g)]
+  .map((m) => [page, m[1]!] as const).filter(([, b]) => /from 'ddpg-wasm(\/policy|\/normalize|\/sweep)?'/.test(b)));
 
 /** Variables a block uses from an earlier block of the same section. */
 const CARRIED: Record<string, string> = {
@@ -19,12 +21,13 @@ const CARRIED: Record<string, string> = {
   PointMass: `declare const PointMass: new (options?: { seed?: number }) => import(${JSON.stringify(join(ROOT, 'src/index.js'))}).Env;`,
 };
 
-describe('README examples', () => {
-  it('has TypeScript examples that use the package', () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(3);
+describe('README and docs/ examples', () => {
+  it('has TypeScript examples that use the package, in the README too', () => {
+    expect(blocks.length).toBeGreaterThanOrEqual(5);
+    expect(blocks.filter(([page]) => page === 'README.md').length).toBeGreaterThanOrEqual(2);
   });
 
-  it.each(blocks.map((b, i) => [i, b] as const))('block %i type-checks against src/', (i, block) => {
+  it.each(blocks.map(([page, b], i) => [i, page, b] as const))('block %i of %s type-checks against src/', (i, _page, block) => {
     const dir = mkdtempSync(join(tmpdir(), 'ddpg-readme-'));
     const src = block
       .replaceAll("from 'ddpg-wasm/policy'", `from ${JSON.stringify(join(ROOT, 'src/policy.js'))}`)

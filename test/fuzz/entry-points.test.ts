@@ -6,7 +6,7 @@
 // the field; no engine error; at most 64 MiB allocated and 5 s taken. After a
 // call an agent must be sound: finite parameters and moments, a weightsHash,
 // and a save() that loads back. Runs are seeded (deterministic) and small
-// (a few seconds in all); afterAll prints the figures the README records.
+// (a few seconds in all); afterAll prints the figures docs/PERFORMANCE.md records.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
@@ -38,7 +38,7 @@ afterAll(() => {
 });
 
 /**
- * A point mass (the README's custom env) whose step `faultAt` (lifetime, 1-based)
+ * A point mass (docs/USAGE.md's custom env) whose step `faultAt` (lifetime, 1-based)
  * returns `fault(result)` instead, and whose rewards are scaled by `k`.
  */
 class Mass extends EpisodicEnv {

@@ -5,7 +5,7 @@
 // inside ("Cannot read properties of null", "Do not know how to serialize a
 // BigInt"), and the message names the field; (2) a result is finite; (3) the
 // call allocates at most ALLOC_BOUND bytes and returns within HANG_MS. Every
-// attempt is tallied: inputs tried, outcomes by kind (README, "Reliability").
+// attempt is tallied: inputs tried, outcomes by kind (docs/PERFORMANCE.md, "Reliability").
 import fc from 'fast-check';
 import { expect } from 'vitest';
 

@@ -1,5 +1,5 @@
 // Single-field properties (one per fixed bug, with the exact message); entry-points.test.ts fuzzes every public entry point.
-// The README's promise, per public entry point: "bad input gets a clear error
+// The documented promise (docs/PERFORMANCE.md, "Reliability"), per public entry point: "bad input gets a clear error
 // that names the field and the allowed range; nothing is silently NaN; a broken
 // checkpoint is refused whole". Each case below was accepted silently (or failed
 // with a bare error from deep inside) before it was fixed; the property tests say

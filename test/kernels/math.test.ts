@@ -178,13 +178,12 @@ describe('against the engine (V8) on random inputs', () => {
     expect(worst, `tanhf(${at})`).toBeLessThanOrEqual(2);
   });
 
-  it('expf and logf are within 1 float32 ulp of fround(Math.exp/log)', () => {
-    const { expf, logf } = detMath();
+  it('expf is within 1 float32 ulp of fround(Math.exp)', () => {
+    const { expf } = detMath();
     let worst = 0;
     for (let i = 0; i < 50000; i++) {
       const x = f32((2 * rng.float() - 1) * 87);
-      const y = f32(2 ** (-126 + 253 * rng.float()));
-      worst = Math.max(worst, ulps32(expf(x), f32(Math.exp(x))), ulps32(logf(y), f32(Math.log(y))));
+      worst = Math.max(worst, ulps32(expf(x), f32(Math.exp(x))));
     }
     expect(worst).toBeLessThanOrEqual(1);
   });
@@ -239,7 +238,6 @@ describe('special values (bit for bit)', () => {
     ['tanhf(10) rounds to 1 in float32 (1 − tanh 10 ≈ 4.1e-9 < 2^-25)', () => dm.tanhf(10), 1],
     ['tanhf(NaN)', () => dm.tanhf(NaN), NaN],
     ['expf(89) overflows float32 (ln(3.4e38) ≈ 88.72)', () => detMath().expf(89), Infinity],
-    ['logf(+0)', () => detMath().logf(0), -Infinity],
   ];
   it.each(table)('%s', (_name, got, want) => {
     expect(Object.is(got(), want)).toBe(true);
