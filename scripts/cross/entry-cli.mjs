@@ -10,26 +10,17 @@
  * A run that fell back to fewer threads fails instead of passing on one thread.
  */
 import * as lib from '../../dist/index.js';
-import { crosscheck } from './check.mjs';
+import { crosscheck, withThreads } from './check.mjs';
 
 const g = globalThis;
 const runtime = g.Deno ? ['deno', g.Deno.version.deno] : g.Bun ? ['bun', g.Bun.version] : ['node', g.process.versions.node];
 const argv = g.Deno ? g.Deno.args : g.process.argv.slice(2);
 const threads = Number(argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? 1);
-let api = lib;
-let info = { threads: 1, reason: null };
+let run = { api: lib, info: { threads: 1, reason: null } };
 if (threads > 1) {
   const { readFileSync } = await import('node:fs');
-  const bytes = readFileSync(new URL('../../dist/kernels-threads.wasm', import.meta.url));
-  api = {
-    ...lib,
-    init: async () => {
-      await lib.init();
-      info = await lib.initThreads(threads, bytes);
-      if (info.threads !== threads) throw new Error(`initThreads(${threads}) gave ${info.threads} thread(s): ${info.reason}`);
-    },
-  };
+  run = withThreads(lib, threads, readFileSync(new URL('../../dist/kernels-threads.wasm', import.meta.url)));
 }
-const result = await crosscheck(api);
+const result = await crosscheck(run.api);
 if (threads > 1) lib.disposeThreads();
-console.log(JSON.stringify({ runtime: runtime[0], version: runtime[1], threads: info.threads, ...result }));
+console.log(JSON.stringify({ runtime: runtime[0], version: runtime[1], threads: run.info.threads, ...result }));
