@@ -7,5 +7,7 @@ export interface Served {
 export declare function serve(options?: {
   root?: string;
   port?: number;
+  /** Send COOP/COEP, making pages cross-origin isolated (default true). */
+  isolate?: boolean;
   onPost?: (path: string, body: string) => void;
 }): Promise<Served>;

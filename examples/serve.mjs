@@ -8,6 +8,11 @@
  *
  * Also used by the crosscheck and the Playwright tests, which pass `onPost` to
  * receive results that a page POSTs back.
+ *
+ * Every response carries Cross-Origin-Opener-Policy: same-origin and
+ * Cross-Origin-Embedder-Policy: require-corp, which make a page cross-origin
+ * isolated: SharedArrayBuffer exists there, so the demo trains with threads
+ * (initThreads). `isolate: false` serves a plain page (the one-thread fallback).
  */
 import { createReadStream, statSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -29,13 +34,18 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
+/** The headers that make a page cross-origin isolated (its subresources are all same-origin here). */
+const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
+
 /**
- * Starts the server. `onPost(path, body: string)` receives POST requests.
+ * Starts the server. `onPost(path, body: string)` receives POST requests;
+ * `isolate` (default true) sends the COOP/COEP headers.
  * Resolves { url, port, close() } once listening (port 0 = any free port).
- * @param {{ root?: string, port?: number, onPost?: (path: string, body: string) => void }} [o]
+ * @param {{ root?: string, port?: number, isolate?: boolean, onPost?: (path: string, body: string) => void }} [o]
  */
 export function serve(o = {}) {
   const root = resolve(o.root ?? REPO_ROOT);
+  const isolation = o.isolate === false ? {} : ISOLATION;
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (req.method === 'POST') {
@@ -53,7 +63,7 @@ export function serve(o = {}) {
     try {
       if (statSync(file).isDirectory()) file = join(file, 'index.html');
       const size = statSync(file).size;
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': size, 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'content-length': size, 'cache-control': 'no-store', ...isolation });
       createReadStream(file).pipe(res);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`not found: ${path}\n`);

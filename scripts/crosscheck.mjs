@@ -2,8 +2,10 @@
 /**
  * `npm run crosscheck`: the same seeded DDPG run (scripts/cross/check.mjs:
  * Pendulum-v1, keras preset, seed 7, 2 000 steps) in every JavaScript runtime
- * this machine has: Node (also with initThreads(2): node-threads), Deno, Bun
- * (JavaScriptCore), Cloudflare's workerd, headless Chromium and Firefox ESR (SpiderMonkey). Prints one line per runtime,
+ * this machine has: Node, Deno, Bun
+ * (JavaScriptCore), Cloudflare's workerd, headless Chromium and Firefox ESR (SpiderMonkey), and
+ * Node, Deno, Bun and Chromium again with initThreads(2) (issue 17: node-threads, …,
+ * chromium-threads; a run that falls back to one thread fails). Prints one line per runtime,
  * `<runtime> <version> <weightsHash>`, and exits non-zero if any two runs differ
  * (DDPG weights hash, full-checkpoint hash, the 20 evaluation actions, and the
  * TD3 and SAC weights hashes, bit for bit),
@@ -27,7 +29,9 @@ import { compareResults } from './cross/compare.mjs';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const CROSS = join(ROOT, 'scripts/cross');
 const BIN = join(CROSS, 'node_modules/.bin');
-const RUNTIMES = ['node', 'node-threads', 'deno', 'bun', 'workerd', 'chromium', 'firefox'];
+const RUNTIMES = ['node', 'node-threads', 'deno', 'deno-threads', 'bun', 'bun-threads', 'workerd', 'chromium', 'chromium-threads', 'firefox'];
+/** Threads of the *-threads runtimes: initThreads(THREADS) must give the bits of one thread. */
+const THREADS = 2;
 /** Per-runtime limit. 2 000 steps take ≈ 7 s in Node and ≈ 18 s in Bun or workerd here. */
 const RUN_TIMEOUT_MS = 5 * 60_000;
 
@@ -37,6 +41,8 @@ const list = (name) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.
 const only = list('only');
 const skip = list('skip') ?? [];
 const wanted = RUNTIMES.filter((r) => (only === null || only.includes(r)) && !skip.includes(r));
+/** The engines behind the wanted runtimes (chromium-threads needs chromium, …). */
+const engines = new Set(wanted.map((r) => r.replace(/-threads$/, '')));
 const log = (...m) => console.error('[crosscheck]', ...m);
 
 function sh(cmd, argv, opts = {}) {
@@ -52,7 +58,7 @@ function timed(label, fn) {
 }
 
 function install() {
-  const needNpm = ['deno', 'bun', 'workerd', 'chromium'].some((r) => wanted.includes(r));
+  const needNpm = ['deno', 'bun', 'workerd', 'chromium'].some((r) => engines.has(r));
   // Exact versions are pinned in scripts/cross/package.json and the packages have no
   // dependencies but their platform binaries, so no lock file: a complete one cannot be
   // written where the registry serves only this platform's optional packages (npm ci refuses it).
@@ -61,8 +67,8 @@ function install() {
       sh('npm', ['install', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: CROSS }));
   }
   const apt = [];
-  if (wanted.includes('chromium') && !existsSync('/usr/bin/chromium')) apt.push('chromium');
-  if (wanted.includes('firefox') && !existsSync('/usr/bin/firefox-esr') && !existsSync('/usr/bin/firefox')) apt.push('firefox-esr');
+  if (engines.has('chromium') && !existsSync('/usr/bin/chromium')) apt.push('chromium');
+  if (engines.has('firefox') && !existsSync('/usr/bin/firefox-esr') && !existsSync('/usr/bin/firefox')) apt.push('firefox-esr');
   if (apt.length === 0) return;
   if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
     log(`not root or no apt-get: cannot install ${apt.join(', ')}; those runtimes will be skipped`);
@@ -80,9 +86,9 @@ function install() {
   }
 }
 
-/** Runs a CLI runtime on scripts/cross/entry-cli.mjs; returns the parsed JSON line. */
-function runCli(cmd, argv, env = {}) {
-  const out = execFileSync(cmd, [...argv, join(CROSS, 'entry-cli.mjs')], { cwd: ROOT, encoding: 'utf8', timeout: RUN_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+/** Runs a CLI runtime on scripts/cross/entry-cli.mjs (then `entryArgs`); returns the parsed JSON line. */
+function runCli(cmd, argv, entryArgs = []) {
+  const out = execFileSync(cmd, [...argv, join(CROSS, 'entry-cli.mjs'), ...entryArgs], { cwd: ROOT, encoding: 'utf8', timeout: RUN_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = out.trim().split('\n').pop();
   return JSON.parse(line);
 }
@@ -96,13 +102,18 @@ const which = (name) => {
 
 const withTimeout = (p, what) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what} timed out`)), RUN_TIMEOUT_MS).unref())]);
 
-/** Serves the repo root; resolves with the first POSTed result of the page. */
-async function browserRun(open) {
+/**
+ * Serves the repo root; resolves with the first POSTed result of the page. With
+ * threads > 1 the server sends COOP/COEP (a cross-origin-isolated page, where
+ * SharedArrayBuffer exists) and the page runs the check after initThreads(threads);
+ * otherwise it is a plain page, as most are.
+ */
+async function browserRun(open, threads = 1) {
   const { serve } = await import('../examples/serve.mjs');
   let deliver;
   const posted = new Promise((r) => (deliver = r));
-  const server = await serve({ onPost: (path, body) => path === '/crosscheck-result' && deliver(JSON.parse(body)) });
-  const close = await open(`${server.url}/scripts/cross/page.html`);
+  const server = await serve({ isolate: threads > 1, onPost: (path, body) => path === '/crosscheck-result' && deliver(JSON.parse(body)) });
+  const close = await open(`${server.url}/scripts/cross/page.html${threads > 1 ? `?threads=${threads}` : ''}`);
   try {
     const r = await withTimeout(posted, 'browser run');
     if (r.error) throw new Error(r.error);
@@ -113,17 +124,40 @@ async function browserRun(open) {
   }
 }
 
+/** The check in headless Chromium, on a plain page (threads 1) or a cross-origin-isolated one with initThreads(threads). */
+async function chromiumRun(threads) {
+  const b = await import('./cross/browsers.mjs');
+  if (!b.chromiumPath() || !b.playwrightChromium()) return null;
+  let version = '';
+  const r = await browserRun(async (url) => {
+    const browser = await b.launchChromium();
+    version = browser.version();
+    const page = await browser.newPage();
+    await page.goto(url);
+    return () => browser.close();
+  }, threads);
+  return { ...r, runtime: 'chromium', version };
+}
+
 const runners = {
   node: async () => runCli(process.execPath, []),
-  // Node with initThreads(2) (issue 17): the threaded kernels must give the same bits.
-  'node-threads': async () => runCli(process.execPath, [], { CROSSCHECK_THREADS: '2' }),
+  'node-threads': async () => runCli(process.execPath, [], [`--threads=${THREADS}`]),
   deno: async () => {
     const deno = which('deno');
     return deno && runCli(deno, ['run', '--quiet', '--no-prompt']); // no permissions: the wasm is inlined
   },
+  // The helpers are Web Workers (from a Blob URL); reading kernels-threads.wasm is the one permission.
+  'deno-threads': async () => {
+    const deno = which('deno');
+    return deno && runCli(deno, ['run', '--quiet', '--no-prompt', `--allow-read=${join(ROOT, 'dist/kernels-threads.wasm')}`], [`--threads=${THREADS}`]);
+  },
   bun: async () => {
     const bun = which('bun');
     return bun && runCli(bun, ['run']);
+  },
+  'bun-threads': async () => {
+    const bun = which('bun');
+    return bun && runCli(bun, ['run'], [`--threads=${THREADS}`]);
   },
   workerd: async () => {
     const { startWorkerd, WORKERD_BIN } = await import('../examples/worker/workerd-config.mjs');
@@ -138,19 +172,8 @@ const runners = {
       await w.stop();
     }
   },
-  chromium: async () => {
-    const b = await import('./cross/browsers.mjs');
-    if (!b.chromiumPath() || !b.playwrightChromium()) return null;
-    let version = '';
-    const r = await browserRun(async (url) => {
-      const browser = await b.launchChromium();
-      version = browser.version();
-      const page = await browser.newPage();
-      await page.goto(url);
-      return () => browser.close();
-    });
-    return { ...r, runtime: 'chromium', version };
-  },
+  chromium: async () => chromiumRun(1),
+  'chromium-threads': async () => chromiumRun(THREADS),
   firefox: async () => {
     const b = await import('./cross/browsers.mjs');
     const bin = b.firefoxPath();
@@ -176,6 +199,9 @@ async function main() {
         log(`${name}: not available, skipped`);
         continue;
       }
+      // A threaded run that fell back to one thread proves nothing: fail it (the entries also refuse it).
+      const threads = name.endsWith('-threads') ? THREADS : 1;
+      if ((r.threads ?? 1) !== threads) throw new Error(`ran on ${r.threads ?? 1} thread(s), not ${threads}`);
       results.push({ ...r, runtime: name, seconds: (Date.now() - t) / 1000 });
       console.log(`${name} ${r.version} ${r.weightsHash}`);
     } catch (e) {

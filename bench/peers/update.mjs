@@ -13,18 +13,31 @@ import { batchArrays, fillBuffer, median, quantile, sig, table } from './common.
 const FILL = 2000;
 
 /**
- * @param {{ ours: any, tf: any, rounds?: number, roundMs?: number, backends?: string[] }} o
+ * `threads`: also time ours with initThreads(threads) (`threadsWasm`: the bytes of
+ * kernels-threads.wasm). `torch`: a started bench/peers/torch.mjs harness, also timed
+ * and checked.
+ * @param {{ ours: any, tf: any, rounds?: number, roundMs?: number, backends?: string[], threads?: number, threadsWasm?: Uint8Array, torch?: any }} o
  * @returns {Promise<{ markdown: string, data: object }>}
  */
-export async function runUpdate({ ours, tf, rounds = 10, roundMs = 300, backends = ['wasm', 'cpu'] }) {
+export async function runUpdate({ ours, tf, rounds = 10, roundMs = 300, backends = ['wasm', 'cpu'], threads = 1, threadsWasm, torch }) {
   const env = ours.makeEnv('Pendulum-v1');
   const agent = new ours.DDPG(env, { preset: 'keras', seed: 0 });
   fillBuffer(ours, agent.buffer, FILL);
 
   const check = [];
   for (const b of backends) check.push(await equivalence(ours, tf, b));
+  if (torch) check.push(await torchEquivalence(ours, torch));
 
   const contenders = [{ name: 'ddpg-wasm', backend: null, step: () => agent.update() }];
+  if (threads > 1) {
+    // Agents made after initThreads split their large kernel calls (same bits); `agent` keeps one thread.
+    const info = await ours.initThreads(threads, threadsWasm);
+    if (info.threads !== threads) throw new Error(`initThreads(${threads}) gave ${info.threads}: ${info.reason}`);
+    const agentT = new ours.DDPG(ours.makeEnv('Pendulum-v1'), { preset: 'keras', seed: 0 });
+    fillBuffer(ours, agentT.buffer, FILL);
+    contenders.push({ name: `ddpg-wasm, ${threads} threads`, backend: null, step: () => agentT.update() });
+  }
+  if (torch) contenders.push({ name: 'PyTorch, 1 thread', backend: null, round: torch.round });
   for (const b of backends) {
     await tf.setBackend(b);
     const peer = new TfjsDDPG(1);
@@ -38,8 +51,8 @@ export async function runUpdate({ ours, tf, rounds = 10, roundMs = 300, backends
   // Warm-up: V8 tiers up the JS, TF.js fills its kernel and memory caches.
   for (const c of contenders) {
     if (c.backend) await tf.setBackend(c.backend);
-    const t0 = performance.now();
-    do c.step(); while (performance.now() - t0 < roundMs);
+    if (c.round) await c.round(roundMs);
+    else for (const t0 = performance.now(); performance.now() - t0 < roundMs;) c.step();
   }
   const tensors0 = tf.memory().numTensors;
 
@@ -49,13 +62,12 @@ export async function runUpdate({ ours, tf, rounds = 10, roundMs = 300, backends
     for (let k = 0; k < contenders.length; k++) {
       const c = contenders[(r + k) % contenders.length];
       if (c.backend) await tf.setBackend(c.backend);
-      const ts = [];
-      const start = performance.now();
-      do {
+      const ts = c.round ? await c.round(roundMs) : [];
+      for (const start = performance.now(); !c.round && performance.now() - start < roundMs;) {
         const t0 = performance.now();
         c.step();
         ts.push(performance.now() - t0);
-      } while (performance.now() - start < roundMs);
+      }
       samples.get(c.name).push(...ts);
       roundMedians.get(c.name).push(median(ts));
     }
@@ -73,6 +85,7 @@ export async function runUpdate({ ours, tf, rounds = 10, roundMs = 300, backends
     };
   });
   for (const c of contenders) c.peer?.dispose();
+  if (threads > 1) ours.disposeThreads();
 
   const md = [
     table(['implementation', 'median (ms)', 'p10 (ms)', 'p25–p75 (ms)', 'updates timed', '× ddpg-wasm (medians)', '× (p10s)', 'per-round ratio range'],
@@ -82,10 +95,10 @@ export async function runUpdate({ ours, tf, rounds = 10, roundMs = 300, backends
           ours ? '1×' : `${sig(r.p10 / rows[0].p10)}×`, ours ? '—' : `${sig(r.ratioMin)}–${sig(r.ratioMax)}×`];
       })),
     'p10 is the least disturbed by neighbours on a shared machine; the per-round range shows how stable the ratio is.',
-    `Equivalence check: ddpg-wasm's initial weights copied into TF.js, one update of each on the same batch ` +
-      `(ours with adamEpsMode 'pytorch', which is TF.js's Adam; the timed runs use the keras preset):`,
-    table(['TF.js backend', 'critic loss ours / TF.js', 'actor loss ours / TF.js', 'max abs Δθ after the update', 'median abs Δθ'],
-      check.map((c) => [c.backend, `${c.criticLoss[0].toPrecision(7)} / ${c.criticLoss[1].toPrecision(7)}`,
+    `Equivalence check: ddpg-wasm's initial weights copied into the peer, one update of each on the same batch ` +
+      `(ours with adamEpsMode 'pytorch', which is TF.js's and PyTorch's Adam; the timed runs use the keras preset):`,
+    table(['peer', 'critic loss ours / peer', 'actor loss ours / peer', 'max abs Δθ after the update', 'median abs Δθ'],
+      check.map((c) => [c.peer, `${c.criticLoss[0].toPrecision(7)} / ${c.criticLoss[1].toPrecision(7)}`,
         `${c.actorLoss[0].toPrecision(7)} / ${c.actorLoss[1].toPrecision(7)}`, c.maxDiff.toExponential(2), c.medianDiff.toExponential(2)])),
   ].join('\n\n');
   return { markdown: md, data: { rows, check, rounds, roundMs } };
@@ -118,7 +131,33 @@ async function equivalence(ours, tf, backend) {
   }
   peer.dispose();
   return {
-    backend, criticLoss: [mine.criticLoss, theirs.criticLoss], actorLoss: [mine.actorLoss, theirs.actorLoss],
+    peer: `TF.js ${backend}`, criticLoss: [mine.criticLoss, theirs.criticLoss], actorLoss: [mine.actorLoss, theirs.actorLoss],
+    maxDiff, medianDiff: median(diffs),
+  };
+}
+
+/** The same check against the PyTorch harness: our weights and batch sent over, its updated weights read back. */
+async function torchEquivalence(ours, torch) {
+  const agent = new ours.DDPG(ours.makeEnv('Pendulum-v1'), { preset: 'keras', seed: 5, adamEpsMode: 'pytorch' });
+  fillBuffer(ours, agent.buffer, 500);
+  const batch = batchArrays(NOTEBOOK.batch);
+  agent.buffer.sample(NOTEBOOK.batch, agent.rngs.replay.clone(), batch);
+  const NETS = ['actor', 'critic', 'actorTarget', 'criticTarget'];
+  const nets = Object.fromEntries(NETS.map((k) => [k, { layout: agent[k].layout, params: Array.from(agent[k].getParams()) }]));
+  const theirs = await torch.check({ nets, batch: Object.fromEntries(Object.entries(batch).map(([k, v]) => [k, Array.from(v)])) });
+  const mine = agent.update();
+  const diffs = [];
+  let maxDiff = 0;
+  for (const k of NETS) {
+    const a = agent[k].getParams(), b = theirs.params[k];
+    for (let i = 0; i < a.length; i++) {
+      const d = Math.abs(a[i] - b[i]);
+      diffs.push(d);
+      if (d > maxDiff) maxDiff = d;
+    }
+  }
+  return {
+    peer: 'PyTorch', criticLoss: [mine.criticLoss, theirs.criticLoss], actorLoss: [mine.actorLoss, theirs.actorLoss],
     maxDiff, medianDiff: median(diffs),
   };
 }

@@ -15,3 +15,7 @@ export interface CrosscheckResult {
   readonly trainMs: number;
 }
 export declare function crosscheck(lib: object, options?: { init?: unknown; steps?: number }): Promise<CrosscheckResult>;
+export declare function withThreads<L extends object>(lib: L, threads: number, wasm: unknown): {
+  api: L;
+  info: { threads: number; reason: string | null };
+};

@@ -67,3 +67,21 @@ export async function crosscheck(lib, options = {}) {
     trainMs,
   };
 }
+
+/**
+ * The API for a threaded run (issue 17): its init() also calls
+ * initThreads(threads, wasm) and fails unless that gave `threads` threads (a run
+ * that fell back to one thread proves nothing). `info` holds what it gave.
+ * @param {{ init: () => Promise<void>, initThreads: (n: number, src: unknown) => Promise<{ threads: number, reason: string | null }> }} lib
+ * @param {number} threads
+ * @param {unknown} wasm the bytes (or compiled module) of kernels-threads.wasm
+ */
+export function withThreads(lib, threads, wasm) {
+  const info = { threads: 1, reason: null };
+  const init = async () => {
+    await lib.init();
+    Object.assign(info, await lib.initThreads(threads, wasm));
+    if (info.threads !== threads) throw new Error(`initThreads(${threads}) gave ${info.threads} thread(s): ${info.reason}`);
+  };
+  return { api: { ...lib, init }, info };
+}

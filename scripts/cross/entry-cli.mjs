@@ -3,21 +3,24 @@
  * (dist/index.js, the default export condition) and prints one JSON line with
  * the runtime's name and version. `node scripts/cross/entry-cli.mjs`,
  * `deno run scripts/cross/entry-cli.mjs`, `bun scripts/cross/entry-cli.mjs`.
+ *
+ * `--threads=N` (scripts/crosscheck.mjs's *-threads runtimes): the same run after
+ * initThreads(N), which must give the same bits. An argument, not an environment
+ * variable, so Deno needs no --allow-env (only --allow-read for the wasm file).
+ * A run that fell back to fewer threads fails instead of passing on one thread.
  */
 import * as lib from '../../dist/index.js';
-import { crosscheck } from './check.mjs';
+import { crosscheck, withThreads } from './check.mjs';
 
 const g = globalThis;
 const runtime = g.Deno ? ['deno', g.Deno.version.deno] : g.Bun ? ['bun', g.Bun.version] : ['node', g.process.versions.node];
-// CROSSCHECK_THREADS=N (Node; scripts/crosscheck.mjs's node-threads runtime): the same run with initThreads(N).
-// Read in Node only: Deno refuses env access without --allow-env, and Bun has no node-threads runtime.
-const threads = runtime[0] === 'node' ? Number(g.process.env.CROSSCHECK_THREADS ?? 1) : 1;
-let api = lib;
+const argv = g.Deno ? g.Deno.args : g.process.argv.slice(2);
+const threads = Number(argv.find((a) => a.startsWith('--threads='))?.slice(10) ?? 1);
+let run = { api: lib, info: { threads: 1, reason: null } };
 if (threads > 1) {
   const { readFileSync } = await import('node:fs');
-  const bytes = readFileSync(new URL('../../dist/kernels-threads.wasm', import.meta.url));
-  api = { ...lib, init: async () => { await lib.init(); await lib.initThreads(threads, bytes); } };
+  run = withThreads(lib, threads, readFileSync(new URL('../../dist/kernels-threads.wasm', import.meta.url)));
 }
-const result = await crosscheck(api);
+const result = await crosscheck(run.api);
 if (threads > 1) lib.disposeThreads();
-console.log(JSON.stringify({ runtime: runtime[0], version: runtime[1], ...result }));
+console.log(JSON.stringify({ runtime: runtime[0], version: runtime[1], threads: run.info.threads, ...result }));

@@ -59,7 +59,7 @@ type Op = (typeof Op)[keyof typeof Op];
 export const GEMM_MIN_WORK = 1 << 17;
 export const ELEMENT_MIN = 1 << 14;
 
-/** The thresholds in use, and whether back-off (Pool.end) may act (the bench and tests set others). @internal */
+/** The thresholds in use, and whether back-off (class Backoff) may act (the bench and tests set others). @internal */
 export const thresholds = { gemm: GEMM_MIN_WORK, element: ELEMENT_MIN, backoff: true };
 
 /** Where the calling thread's time went in split calls since the last reset (bench/threads). @internal */
@@ -131,8 +131,40 @@ const SPIN = 1 << 17;
 const JOIN_SPIN = 1 << 17;
 
 /** Split calls per back-off decision, and the large calls run unsplit after a window in which waiting exceeded computing. */
-const BACKOFF_WINDOW = 256;
-const BACKOFF_CALLS = 8192;
+export const BACKOFF_WINDOW = 256;
+export const BACKOFF_CALLS = 8192;
+
+/**
+ * Back-off: when, over a window of BACKOFF_WINDOW split calls, the caller waited
+ * for the helpers longer than it computed, the helpers are not getting cores (a
+ * busy machine, more threads than cores); the next BACKOFF_CALLS large calls then
+ * run on the caller alone (the same bits), and a new window starts after them.
+ * @internal
+ */
+export class Backoff {
+  /** Large calls still to run on the caller alone. */
+  skip = 0;
+  private own = 0;
+  private wait = 0;
+  private calls = 0;
+
+  /** Counts one split call: the caller's own slice and its wait for the helpers (ms). */
+  record(own: number, wait: number): void {
+    this.own += own;
+    this.wait += wait;
+    if (++this.calls === BACKOFF_WINDOW) {
+      if (this.wait > this.own) this.skip = BACKOFF_CALLS;
+      this.own = this.wait = this.calls = 0;
+    }
+  }
+
+  /** Whether the next large call runs unsplit (then it is counted off), unless thresholds.backoff is off. */
+  take(): boolean {
+    if (this.skip === 0 || !thresholds.backoff) return false;
+    this.skip--;
+    return true;
+  }
+}
 
 /** Whether this thread may block in Atomics.wait (not a browser's main thread). */
 const canBlock = ((): boolean => {
@@ -203,12 +235,8 @@ class Pool {
     if (this.alive) for (const w of this.workers) w.postMessage({ type: 'detach', id });
   });
   alive = true;
-  /** Large calls still to run on the caller alone (back-off, see end()). */
-  skip = 0;
+  readonly backoff = new Backoff();
   private t0 = 0;
-  private winOwn = 0;
-  private winWait = 0;
-  private winCalls = 0;
 
   constructor(readonly module: WebAssembly.Module, readonly ctl: SharedArrayBuffer, readonly workers: AnyWorker[]) {
     this.I = new Int32Array(ctl);
@@ -276,16 +304,7 @@ class Pool {
     stats.calls++;
     stats.ownMs += own;
     stats.joinMs += wait;
-    // Back-off: when, over a window of split calls, the caller waited for the helpers
-    // longer than it computed, the helpers are not getting cores (a busy machine, more
-    // threads than cores); the next BACKOFF_CALLS large calls then run on the caller
-    // alone (the same bits), and the window starts again.
-    this.winOwn += own;
-    this.winWait += wait;
-    if (++this.winCalls === BACKOFF_WINDOW) {
-      if (this.winWait > this.winOwn) this.skip = BACKOFF_CALLS;
-      this.winOwn = this.winWait = this.winCalls = 0;
-    }
+    this.backoff.record(own, wait);
   }
 
   /** Hands every helper a new memory (its own instance of the module on it); returns the memory's id. */
@@ -329,11 +348,7 @@ function threaded(p: Pool): Kernels {
   const slice = (h: number): number => SLICE + 4 * h;
   /** Threads for a call of `work`, 1 below `min` or once disposed. */
   const parts = (work: number, min: number, most: number): number => {
-    if (work < min || !p.alive) return 1;
-    if (p.skip > 0 && thresholds.backoff) {
-      p.skip--;
-      return 1;
-    }
+    if (work < min || !p.alive || p.backoff.take()) return 1;
     return Math.min(p.threads, most);
   };
 

@@ -13,7 +13,7 @@ const ui = {
   status: $('status'), replay: $('replay-label'),
   pendulum: $<HTMLCanvasElement>('pendulum'), curve: $<HTMLCanvasElement>('curve'),
   steps_: $('stat-steps'), episodes: $('stat-episodes'), ret: $('stat-return'), mean: $('stat-mean'),
-  evaluation: $('stat-eval'), sps: $('stat-sps'), hash: $('hash'), hash2000: $('hash2000'),
+  evaluation: $('stat-eval'), sps: $('stat-sps'), hash: $('hash'), hash2000: $('hash2000'), threads: $('threads'),
 };
 
 /** Episodes shown in the moving average (SB3's ep_info_buffer is 100; 10 follows the notebook's plot). */
@@ -25,6 +25,8 @@ const REPLAY_STEPS_PER_SECOND = 60;
 const state = {
   ready: false, running: false, finished: false, seed: 7, steps: 0,
   returns: [] as number[], means: [] as number[], hash: '', hash2000: '',
+  /** Threads training uses, and why only 1 (worker.ts's setup()). */
+  threads: 0, threadsReason: null as string | null,
   evals: [] as { episodes: number; mean: number; std: number }[],
   /** Where the last drawCurve() put the plot and the legend (see curveLayout). */
   layout: null as null | CurveLayout,
@@ -68,6 +70,10 @@ worker.onmessage = (e: MessageEvent<Report>) => {
   switch (m.type) {
     case 'ready':
       Object.assign(state, { ready: true, seed: m.seed, steps: 0, returns: [], means: [], evals: [], hash: m.hash, hash2000: '', playing: null, next: null });
+      Object.assign(state, { threads: m.threads, threadsReason: m.threadsReason });
+      ui.threads.textContent = m.threads > 1
+        ? `Training on ${m.threads} threads (the worker and ${m.threads - 1} helper${m.threads > 2 ? 's' : ''}; the same bits as one thread).`
+        : `Training on 1 thread: ${m.threadsReason ?? 'one was asked for'}.`;
       ui.hash.textContent = m.hash;
       ui.hash2000.textContent = '–';
       for (const el of [ui.steps_, ui.episodes]) el.textContent = '0';

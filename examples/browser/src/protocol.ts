@@ -9,7 +9,11 @@ export type Command =
 
 /** Worker → page. */
 export type Report =
-  | { readonly type: 'ready'; readonly backend: string; readonly seed: number; readonly hash: string }
+  | {
+      readonly type: 'ready'; readonly backend: string; readonly seed: number; readonly hash: string;
+      /** Threads the agent trains on (initThreads), and why 1 when the page could not have more. */
+      readonly threads: number; readonly threadsReason: string | null;
+    }
   | {
       readonly type: 'episode';
       readonly episode: number;

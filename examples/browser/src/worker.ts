@@ -3,9 +3,11 @@
  * reports each finished episode (its return and the pendulum trajectory) to the
  * page, and every EVAL_EVERY steps an evaluation of the deterministic policy.
  * The wasm is compiled here, asynchronously, by init(): the page's main
- * thread never compiles anything.
+ * thread never compiles anything. On a cross-origin-isolated page (served with
+ * COOP/COEP, as examples/serve.mjs does) it trains with threads: initThreads()
+ * starts helper workers that share the agent's memory, with the bits of one thread.
  */
-import { init, DDPG, makeEnv, type Pendulum } from '../../../dist/index.js';
+import { init, initThreads, DDPG, makeEnv, type Pendulum, type ThreadsInfo } from '../../../dist/index.js';
 import { CHUNK, EVAL_EPISODES, EVAL_EVERY, type Command, type Report } from './protocol.js';
 
 /** The bit of the worker global scope we use (the project compiles against the DOM lib only). */
@@ -14,6 +16,12 @@ const scope = self as unknown as {
   onmessage: ((e: MessageEvent<Command>) => void) | null;
 };
 const post = (m: Report, transfer: Transferable[] = []): void => scope.postMessage(m, transfer);
+
+/**
+ * Threads to ask for: one per core, at most 4 (the keras preset's 256-wide layers
+ * split into 32 column blocks of 8; only 2 cores were measured, bench/RESULTS.md "Threads").
+ */
+const MAX_THREADS = 4;
 
 /** Pendulum-v1's time limit (Gymnasium registration): the trajectory buffer holds one episode. */
 const EPISODE_STEPS = 200;
@@ -28,13 +36,14 @@ let generation = 0;
 let abort: AbortController | null = null;
 const trajectory = new Float32Array(2 * EPISODE_STEPS);
 let t = 0;
+let threads: ThreadsInfo = { threads: 1, reason: null };
 
 function build(s: number): void {
   seed = s;
   env = makeEnv('Pendulum-v1');
   agent = new DDPG(env, { preset: 'keras', seed });
   t = 0;
-  post({ type: 'ready', backend: agent.backend, seed, hash: agent.weightsHash() });
+  post({ type: 'ready', backend: agent.backend, seed, hash: agent.weightsHash(), threads: threads.threads, threadsReason: threads.reason });
   postState();
 }
 
@@ -121,8 +130,21 @@ function handle(c: Command): void {
   }
 }
 
-// Commands wait for init(); handle() is synchronous, so they run in arrival order.
-const ready = init();
+/** init(), then threads where the page allows them: agents built afterwards use them. */
+async function setup(): Promise<void> {
+  await init();
+  const n = Math.min(navigator.hardwareConcurrency || 1, MAX_THREADS);
+  if (n === 1) threads = { threads: 1, reason: 'this device reports one core' };
+  else if (!crossOriginIsolated) {
+    threads = { threads: 1, reason: 'the page is not cross-origin isolated (serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)' };
+  } else {
+    const res = await fetch(new URL('../../../dist/kernels-threads.wasm', import.meta.url));
+    threads = await initThreads(n, await WebAssembly.compileStreaming(res));
+  }
+}
+
+// Commands wait for setup(); handle() is synchronous, so they run in arrival order.
+const ready = setup();
 ready.then(() => build(seed), (err: unknown) => post({ type: 'error', message: `init failed: ${String(err)}` }));
 scope.onmessage = (e) => {
   ready.then(() => handle(e.data)).catch((err: unknown) => post({ type: 'error', message: String(err) }));

@@ -1,7 +1,9 @@
 /**
  * The browser demo (examples/browser/, compiled by `tsc -p examples/browser`)
  * in headless Chromium, served on loopback by examples/serve.mjs. One page,
- * driven through the steps a person would take, in order.
+ * driven through the steps a person would take, in order. serve() sends COOP/COEP,
+ * so that page is cross-origin isolated and trains with threads; a second page,
+ * served without them, trains on one thread, says why, and reaches the same bits.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +22,7 @@ const EPISODES = 25;
 interface Box { x: number; y: number; w: number; h: number }
 interface DemoState {
   ready: boolean; running: boolean; steps: number; seed: number;
-  returns: number[]; means: number[]; hash: string; hash2000: string;
+  returns: number[]; means: number[]; hash: string; hash2000: string; threads: number; threadsReason: string | null;
   evals: { episodes: number; mean: number; std: number }[];
   layout: { width: number; height: number; plot: Box; legend: (Box & { text: string })[] };
 }
@@ -30,7 +32,14 @@ let browser: any;
 let page: any;
 const pageErrors: string[] = [];
 const demo = (): Promise<DemoState> => page.evaluate(() => (window as unknown as { demo: DemoState }).demo);
-const waitDemo = (fn: string, timeout = 60_000): Promise<unknown> => page.waitForFunction(`(() => { const d = window.demo; return ${fn}; })()`, null, { timeout });
+const waitOn = (p: any, fn: string, timeout = 60_000): Promise<unknown> => p.waitForFunction(`(() => { const d = window.demo; return ${fn}; })()`, null, { timeout });
+const waitDemo = (fn: string, timeout = 60_000): Promise<unknown> => waitOn(page, fn, timeout);
+let nodeHash2000: string | null = null;
+/** Node's weights hash after 2 000 steps of seed 7 (one thread), computed once. */
+async function hash2000(): Promise<string> {
+  nodeHash2000 ??= (await new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: 7 }).learn(2000)).weightsHash();
+  return nodeHash2000;
+}
 
 /**
  * At a viewport size: the page does not scroll sideways, and the curve's
@@ -91,6 +100,15 @@ describe('examples/browser in headless Chromium', () => {
     expect(await page.evaluate(() => (window as unknown as { mainThreadCompiles: number }).mainThreadCompiles)).toBe(0);
   });
 
+  it('trains with threads on the cross-origin-isolated page: one per core, at most 4', async () => {
+    const { isolated, cores } = await page.evaluate(() => ({ isolated: crossOriginIsolated, cores: navigator.hardwareConcurrency }));
+    expect(isolated).toBe(true);
+    const d = await demo();
+    // worker.ts asks for min(cores, 4) threads; on one core it would be 1, with a reason.
+    expect([d.threads, d.threadsReason]).toEqual(cores > 1 ? [Math.min(cores, 4), null] : [1, 'this device reports one core']);
+    if (cores > 1) expect(await page.textContent('#threads')).toContain(`Training on ${Math.min(cores, 4)} threads`);
+  });
+
   it('refuses a seed of −5 or 100 steps: shows the error next to the field and does not train', async () => {
     await page.fill('#seed', '-5');
     await page.fill('#steps', '100');
@@ -144,8 +162,7 @@ describe('examples/browser in headless Chromium', () => {
   });
 
   it('shows the weights hash at step 2 000 that Node computes for the same seed', async () => {
-    const node = await new DDPG(makeEnv('Pendulum-v1'), { preset: 'keras', seed: 7 }).learn(2000);
-    expect(await page.textContent('#hash2000')).toBe(node.weightsHash());
+    expect(await page.textContent('#hash2000')).toBe(await hash2000());
   });
 
   it('downloads the policy as a file that Policy.load reads', async () => {
@@ -167,5 +184,38 @@ describe('examples/browser in headless Chromium', () => {
 
   it('raised no errors on the page', () => {
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('examples/browser on a page that is not cross-origin isolated', () => {
+  let plain: Served;
+  let p2: any;
+  const errors: string[] = [];
+  beforeAll(async () => {
+    plain = await serve({ isolate: false });
+    p2 = await browser.newPage({ viewport: DESKTOP });
+    p2.on('pageerror', (e: Error) => errors.push(String(e)));
+    await p2.goto(`${plain.url}/examples/browser/`);
+    await waitOn(p2, 'd && d.ready');
+  });
+  afterAll(async () => {
+    await p2?.close();
+    await plain?.close();
+  });
+
+  it('trains on 1 thread and says why', async () => {
+    expect(await p2.evaluate(() => crossOriginIsolated)).toBe(false);
+    const d: DemoState = await p2.evaluate(() => (window as unknown as { demo: DemoState }).demo);
+    expect(d.threads).toBe(1);
+    expect(d.threadsReason).toMatch(/not cross-origin isolated/);
+    expect(await p2.textContent('#threads')).toMatch(/^Training on 1 thread: the page is not cross-origin isolated/);
+  });
+
+  it('reaches the same weights hash at step 2 000 as Node (and as the threaded page)', async () => {
+    await p2.fill('#steps', '2000');
+    await p2.click('#start');
+    await waitOn(p2, "d.hash2000 !== ''", 240_000);
+    expect(await p2.textContent('#hash2000')).toBe(await hash2000());
+    expect(errors).toEqual([]);
   });
 });
