@@ -3,9 +3,12 @@
 // checksum (re-encoded with encodeContainer) and blocks that match its block
 // list, so only the header's claims are hostile: huge layers, a huge replay
 // buffer, sizes that disagree with the spec, a 100 000-deep JSON header, nulls
-// where objects belong. Each load must throw an Error naming the field, within
-// 100 ms (loose: the machine is shared; a refusal takes ~1–5 ms), without
-// growing any wasm memory by more than 16 MiB and with RSS growing < 50 MB.
+// where objects belong. Each load must throw an Error naming the field, without
+// growing any wasm memory by more than 16 MiB and with RSS growing < 50 MB, and
+// fast: its best of three takes less than three times a fixed CPU task timed
+// beside it (on an idle 2-core VM: a refusal 0.1–0.3 ms, 18–28 ms for the
+// 100 000-deep headers; the task ~32 ms, so the bar is ~100 ms). No wall-clock
+// number: on a loaded machine both slow down together.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DDPG } from '../../src/agents/ddpg.js';
 import { SAC } from '../../src/agents/sac.js';
@@ -74,20 +77,40 @@ function expectRefusedCheaply(load: () => unknown, pattern: RegExp): void {
     grown += pages;
     return grow.call(this, pages);
   });
-  const rss = process.memoryUsage().rss, t0 = performance.now();
+  const rss = process.memoryUsage().rss;
   let error: unknown;
   try {
     load();
   } catch (e) {
     error = e;
   }
-  const ms = performance.now() - t0;
   expect(error).toBeInstanceOf(Error);
   expect((error as Error).message).toMatch(pattern);
   expect((error as Error).message).not.toMatch(/Maximum call stack|Cannot read/);
-  expect(ms, 'refusal time (ms)').toBeLessThan(100);
   expect(grown * 65536, 'wasm memory grown (bytes)').toBeLessThanOrEqual(16 * 2 ** 20);
   expect(process.memoryUsage().rss - rss, 'RSS growth (bytes)').toBeLessThan(50 * 2 ** 20);
+  const refusal = bestOf3(() => { try { load(); } catch { /* refused, as checked above */ } });
+  const task = bestOf3(cpuTask);
+  expect(refusal, `refusal ${refusal.toFixed(1)} ms against 3 × the reference task's ${task.toFixed(1)} ms`).toBeLessThan(3 * task);
+}
+
+/** The least time of three runs of f, in ms (the least is the one the machine disturbed least). */
+function bestOf3(f: () => void): number {
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    f();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
+}
+
+/** The yardstick: ~4 million steps of integer hashing (its result is kept so that the loop is not optimised away). */
+let sink = 0;
+function cpuTask(): void {
+  let x = sink | 0;
+  for (let i = 0; i < 1 << 22; i++) x = Math.imul(x ^ i, 0x9e3779b1) + (x >>> 15);
+  sink = x;
 }
 
 describe('crafted policy files (Policy.load)', () => {
