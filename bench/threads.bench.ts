@@ -79,20 +79,21 @@ export default async function threadsBench(): Promise<string> {
     const agents: Agent[] = [];
     for (const t of counts) agents.push(await agentWith(t, make));
     const n = name.startsWith('DDPG') ? 50 : 200;
-    stats.calls = stats.ownMs = stats.joinMs = 0;
+    stats.calls = stats.ownMs = stats.joinMs = stats.blocks = stats.ownBlocks = 0;
     const ms = alternate(agents.map((a) => () => { a.update(); }), n);
     rows.push([name, ...ms.map((x, i) => `${sig(x)}${i === 0 ? '' : ` (${sig(ms[0]! / x)}×)`}`)]);
     if (counts.length >= 2) {
       // The split calls' share, over every threaded round (all thread counts > 1 together).
       const updates = (ROUNDS + 1) * n * (counts.length - 1);
-      where.push([name, sig(stats.calls / updates), sig((stats.ownMs / updates) * 1e3), sig((stats.joinMs / updates) * 1e3)]);
+      where.push([name, sig(stats.calls / updates), sig((stats.ownMs / updates) * 1e3), sig((stats.joinMs / updates) * 1e3),
+        `${sig((100 * stats.ownBlocks) / Math.max(1, stats.blocks))}% of ${sig(stats.blocks / Math.max(1, stats.calls))}`]);
     }
   }
   parts.push(table(['update() (ms)', ...counts.map((t) => `${t} thread${t === 1 ? '' : 's'}`)], rows));
   parts.push(`Where the calling thread's time goes in split calls (per update, all thread counts > 1 pooled): ` +
-    'its own slice (kernel work) and the wait for the helpers after it (barrier latency plus imbalance). ' +
+    'its own blocks (kernel work) and the wait for the helpers\' blocks still in progress after them; the blocks per call and the caller\'s share. ' +
     'The rest of an update is JavaScript and the calls below the thresholds.');
-  parts.push(table(['agent', 'split calls', 'own slice (µs)', 'waiting for helpers (µs)'], where));
+  parts.push(table(['agent', 'split calls', 'own blocks (µs)', 'waiting for helpers (µs)', 'blocks run by the caller'], where));
 
   // 2. Thresholds: one kernel split over 2 threads against the same kernel unsplit.
   disposeThreads();

@@ -9,11 +9,16 @@
  * One build of the kernels for an imported shared memory (kernels-threads.wasm,
  * asconfig target "threads") is instantiated once per thread on each agent's
  * WebAssembly.Memory. Threads talk through a control block (a SharedArrayBuffer
- * of CTL_BYTES) with Atomics: the caller writes the call's arguments and each
- * helper's slice, bumps SEQ and (only when a helper sleeps) notifies; a helper
- * spins a little on SEQ, then Atomics.wait()s; it runs its slice and stores the
- * sequence number in its ACK slot, which the caller spins on. No postMessage per
- * call: postMessage only hands a helper each new memory (MAIL).
+ * of CTL_BYTES) with Atomics. A split call is cut into a few blocks per thread
+ * (GEMM: panels of 8 output columns or 4 rows; element-wise: ranges) and
+ * scheduled dynamically: the caller writes the arguments, arms CLAIM (the call's
+ * tag and its block count), bumps SEQ and (only when a helper sleeps) notifies;
+ * then every thread, the caller included, takes the next block with a
+ * compare-exchange on CLAIM until none is left. A helper slow to wake or on a
+ * slower core simply takes fewer blocks; the caller waits only for the blocks in
+ * progress (DONE counts them). A helper spins a little on SEQ, then
+ * Atomics.wait()s. No postMessage per call: postMessage only hands a helper each
+ * new memory (MAIL).
  *
  * This module is reached only through a dynamic import() of initThreads (its own
  * chunk), so the default entries do not carry it.
@@ -35,20 +40,22 @@ interface ThreadExports extends WasmExports {
 }
 
 // Control block layout (Int32 indices; the call's arguments as f64 from byte ARGS).
-const SEQ = 0; // bumped once per dispatched call
+const SEQ = 0; // (call counter << 4) | op, one store per dispatched call
 const SLEEP = 1; // helpers inside Atomics.wait
-const OP = 2;
+const CLAIM = 2; // (tag << 12) | blocks not yet taken; tag = the call counter's low 20 bits
 const MEM = 3; // which memory (instance) the call is on
 const ERR = 4; // set by a helper whose kernel threw
-const JOINING = 5; // 1 while the caller sleeps in join() (then helpers notify their ACK)
-const ACK = 16; // ACK + h: the last SEQ helper h finished
-const SLICE = 96; // SLICE + 4h: i0, i1, j0, j1 (element-wise: lo, hi)
+const JOINING = 5; // 1 while the caller sleeps in join() (then helpers notify)
+const DONE = 6; // blocks of the current call the helpers finished
+const WIDTH = 7; // columns, rows or floats per block
+const BY = 8; // GEMM: 1 by column blocks, 0 by row blocks; element-wise: n
+const ACK = 16; // ACK + h: the last SEQ word helper h answered (Mail, Scratch)
 const ARGS = 2048;
 const CTL_BYTES = 4096;
-/** At most this many threads (the control block has room for 64 ACK and SLICE slots). */
+/** At most this many threads (the control block has room for 64 ACK slots). */
 export const MAX_THREADS = 64;
 
-const Op = { Mail: 1, Scratch: 2, Gemm: 3, Adam: 4, Polyak: 5, ActBackward: 6, Axpy: 7, Scale: 8, Fill: 9 } as const;
+const Op = { Mail: 1, Scratch: 2, Gemm: 3, Adam: 4, Polyak: 5, ActBackward: 6, Axpy: 7, Scale: 8, Fill: 9, Stop: 15 } as const;
 type Op = (typeof Op)[keyof typeof Op];
 
 /**
@@ -58,12 +65,14 @@ type Op = (typeof Op)[keyof typeof Op];
  */
 export const GEMM_MIN_WORK = 1 << 17;
 export const ELEMENT_MIN = 1 << 14;
+/** Blocks per thread a split call is cut into (at most; bench/RESULTS.md, "Threads: dynamic blocks"). */
+const BLOCKS_PER_THREAD = 4;
 
 /** The thresholds in use, and whether back-off (class Backoff) may act (the bench and tests set others). @internal */
-export const thresholds = { gemm: GEMM_MIN_WORK, element: ELEMENT_MIN, backoff: true };
+export const thresholds = { gemm: GEMM_MIN_WORK, element: ELEMENT_MIN, backoff: true, blocks: BLOCKS_PER_THREAD };
 
-/** Where the calling thread's time went in split calls since the last reset (bench/threads). @internal */
-export const stats = { calls: 0, ownMs: 0, joinMs: 0 };
+/** Where the calling thread's time went in split calls since the last reset (bench/threads): its own blocks, the wait for the helpers' (ms), and the blocks each ran. @internal */
+export const stats = { calls: 0, ownMs: 0, joinMs: 0, blocks: 0, ownBlocks: 0 };
 
 /**
  * The helper thread's program, as source: it runs in a Node worker_threads Worker
@@ -74,19 +83,31 @@ export const stats = { calls: 0, ownMs: 0, joinMs: 0 };
 const HELPER = `
 let I, F, h, mod, seen = 0;
 const inst = new Map();
-function run(op) {
-  const x = inst.get(I[${MEM}]), s = ${SLICE} + 4 * h, lo = I[s], hi = I[s + 1];
-  if (op === ${Op.Scratch}) { x.setScratch(F[0] + (h - 1) * F[1], F[1]); return; }
-  if (hi <= lo) return;
-  const o = lo * 4, n = hi - lo;
+function run(x, op, b) {
+  const w = I[${WIDTH}], lo = b * w;
+  if (op === ${Op.Gemm}) {
+    if (I[${BY}] === 1) x.gemmPart(F[0], F[1], F[2], F[3], F[4], F[5], F[6], F[7], F[8], F[9], F[10], F[11], F[12], 0, F[2], lo, Math.min(F[3], lo + w));
+    else x.gemmPart(F[0], F[1], F[2], F[3], F[4], F[5], F[6], F[7], F[8], F[9], F[10], F[11], F[12], lo, Math.min(F[2], lo + w), 0, F[3]);
+    return;
+  }
+  const o = lo * 4, n = Math.min(I[${BY}], lo + w) - lo;
   switch (op) {
-    case ${Op.Gemm}: x.gemmPart(F[0], F[1], F[2], F[3], F[4], F[5], F[6], F[7], F[8], F[9], F[10], F[11], F[12], lo, hi, I[s + 2], I[s + 3]); break;
     case ${Op.Adam}: x.adam(n, F[1] + o, F[2] + o, F[3] + o, F[4] + o, F[5], F[6], F[7], F[8], F[9]); break;
     case ${Op.Polyak}: x.polyak(n, F[1] + o, F[2] + o, F[3]); break;
     case ${Op.ActBackward}: x.actBackward(n, F[1] + o, F[2] + o, F[3], F[4], F[5] + o); break;
     case ${Op.Axpy}: x.axpy(n, F[1], F[2] + o, F[3] + o); break;
     case ${Op.Scale}: x.scale(n, F[1] + o, F[2]); break;
     case ${Op.Fill}: x.fill(n, F[1] + o, F[2]); break;
+  }
+}
+function work(op, tag) {
+  for (;;) {
+    const c = Atomics.load(I, ${CLAIM}), left = c & 4095;
+    if (c >>> 12 !== tag || left === 0) return;
+    if (Atomics.compareExchange(I, ${CLAIM}, c, c - 1) !== c) continue;
+    try { run(inst.get(I[${MEM}]), op, left - 1); } catch (e) { Atomics.store(I, ${ERR}, 1); }
+    Atomics.add(I, ${DONE}, 1);
+    if (Atomics.load(I, ${JOINING}) !== 0) Atomics.notify(I, ${DONE});
   }
 }
 function loop() {
@@ -101,10 +122,10 @@ function loop() {
       }
     }
     seen = s;
-    const op = I[${OP}];
-    if (op === ${Op.Mail}) return; // the message posted before this call is next in the queue
-    if (op < 0) return; // disposed: terminate() follows
-    try { run(op); } catch (e) { Atomics.store(I, ${ERR}, 1); }
+    const op = s & 15;
+    if (op === ${Op.Mail} || op === ${Op.Stop}) return; // Mail: the message posted before this call is next in the queue; Stop: terminate() follows
+    if (op !== ${Op.Scratch}) { work(op, (s >>> 4) & 0xfffff); continue; }
+    try { inst.get(I[${MEM}]).setScratch(F[0] + (h - 1) * F[1], F[1]); } catch (e) { Atomics.store(I, ${ERR}, 1); }
     Atomics.store(I, ${ACK} + h, s);
     if (Atomics.load(I, ${JOINING}) !== 0) Atomics.notify(I, ${ACK} + h);
   }
@@ -135,10 +156,13 @@ export const BACKOFF_WINDOW = 256;
 export const BACKOFF_CALLS = 8192;
 
 /**
- * Back-off: when, over a window of BACKOFF_WINDOW split calls, the caller waited
- * for the helpers longer than it computed, the helpers are not getting cores (a
- * busy machine, more threads than cores); the next BACKOFF_CALLS large calls then
- * run on the caller alone (the same bits), and a new window starts after them.
+ * Back-off: the helpers are not getting cores (a busy machine, more threads than
+ * cores) when, over a window of BACKOFF_WINDOW split calls, they ran fewer than
+ * half their share of the blocks ((T − 1)/T of them with T threads), or the caller
+ * waited for them longer than it computed (a helper descheduled in the middle of
+ * a block). Then the next BACKOFF_CALLS large calls run on the caller alone (the
+ * same bits; the helpers, without work, go to sleep and free their cores), and a
+ * new window starts after them.
  * @internal
  */
 export class Backoff {
@@ -146,15 +170,22 @@ export class Backoff {
   skip = 0;
   private own = 0;
   private wait = 0;
+  private mine = 0;
+  private blocks = 0;
   private calls = 0;
 
-  /** Counts one split call: the caller's own slice and its wait for the helpers (ms). */
-  record(own: number, wait: number): void {
+  constructor(readonly threads: number) {}
+
+  /** Counts one split call: the caller's own time and its wait for the helpers (ms), the blocks it ran and the call's blocks. */
+  record(own: number, wait: number, mine: number, blocks: number): void {
     this.own += own;
     this.wait += wait;
+    this.mine += mine;
+    this.blocks += blocks;
     if (++this.calls === BACKOFF_WINDOW) {
-      if (this.wait > this.own) this.skip = BACKOFF_CALLS;
-      this.own = this.wait = this.calls = 0;
+      const theirs = this.blocks - this.mine;
+      if (this.wait > this.own || 2 * this.threads * theirs < (this.threads - 1) * this.blocks) this.skip = BACKOFF_CALLS;
+      this.own = this.wait = this.mine = this.blocks = this.calls = 0;
     }
   }
 
@@ -235,13 +266,13 @@ class Pool {
     if (this.alive) for (const w of this.workers) w.postMessage({ type: 'detach', id });
   });
   alive = true;
-  readonly backoff = new Backoff();
-  private t0 = 0;
+  readonly backoff: Backoff;
 
   constructor(readonly module: WebAssembly.Module, readonly ctl: SharedArrayBuffer, readonly workers: AnyWorker[]) {
     this.I = new Int32Array(ctl);
     this.F = new Float64Array(ctl, ARGS);
-    this.seq = Atomics.load(this.I, SEQ);
+    this.seq = Atomics.load(this.I, SEQ) >>> 4;
+    this.backoff = new Backoff(workers.length + 1);
   }
 
   /** Threads in use: the caller and the helpers. */
@@ -249,38 +280,41 @@ class Pool {
     return this.alive ? this.workers.length + 1 : 1;
   }
 
-  /** Posts `op` (arguments and slices already written) to every helper. */
-  private post(op: number, mem: number): void {
+  /** Posts `op` (its arguments already written) to every helper; a split call's `blocks` become claimable. Returns the SEQ word. */
+  private post(op: number, mem: number, blocks: number): number {
     const I = this.I;
-    I[OP] = op;
+    this.seq = (this.seq + 1) & 0xfffffff;
     I[MEM] = mem;
-    this.seq = (this.seq + 1) | 0;
-    Atomics.store(I, SEQ, this.seq);
+    I[DONE] = 0;
+    Atomics.store(I, CLAIM, ((this.seq & 0xfffff) << 12) | blocks);
+    const word = (this.seq << 4) | op;
+    Atomics.store(I, SEQ, word);
     if (Atomics.load(I, SLEEP) > 0) Atomics.notify(I, SEQ);
+    return word;
   }
 
   /**
-   * Waits until every helper has finished the call just posted: spins JOIN_SPIN
-   * loads, then (where this thread may block: Node, workers) sleeps in
-   * Atomics.wait, so that a helper the OS has descheduled (more threads than free
-   * cores) gets the core instead of a spinning caller. A browser's main thread
-   * only spins.
+   * Waits until I[at] (or, with `each`, every helper's I[at + h]) equals `want`:
+   * spins JOIN_SPIN loads, then (where this thread may block: Node, workers)
+   * sleeps in Atomics.wait, so that a helper the OS has descheduled (more threads
+   * than free cores) gets the core instead of a spinning caller. A browser's main
+   * thread only spins.
    */
-  private join(): void {
-    const I = this.I, seq = this.seq;
+  private join(at: number, want: number, each: boolean): void {
+    const I = this.I;
     let deadline = 0;
-    for (let h = 1; h <= this.workers.length; h++) {
-      for (let spins = 0, ack = Atomics.load(I, ACK + h); ack !== seq; ack = Atomics.load(I, ACK + h), spins++) {
+    for (let h = each ? 1 : 0; h <= (each ? this.workers.length : 0); h++) {
+      for (let spins = 0, v = Atomics.load(I, at + h); v !== want; v = Atomics.load(I, at + h), spins++) {
         if (spins < JOIN_SPIN) continue;
         if (canBlock) {
           Atomics.store(I, JOINING, 1);
-          Atomics.wait(I, ACK + h, ack, 1);
+          Atomics.wait(I, at + h, v, 1);
           Atomics.store(I, JOINING, 0);
         }
         if ((spins & 0xfff) === 0) {
           const now = performance.now();
           if (deadline === 0) deadline = now + 10_000;
-          else if (now > deadline) throw new Error(`ddpg-wasm: helper thread ${h} did not answer within 10 s`);
+          else if (now > deadline) throw new Error('ddpg-wasm: a helper thread did not answer within 10 s');
         }
       }
     }
@@ -290,29 +324,47 @@ class Pool {
     }
   }
 
-  /** Posts `op` to the helpers; the caller then runs its own slice and calls end(). No closure per call. */
-  begin(op: number, mem: number): void {
-    this.t0 = performance.now();
-    this.post(op, mem);
+  /** Posts an op every helper answers on its own (Mail, Scratch) and waits for all of them. */
+  broadcast(op: number, mem: number): void {
+    this.join(ACK, this.post(op, mem, 0), true);
   }
 
-  /** After the caller's own slice: waits for the helpers (and counts where the time went). */
-  end(): void {
-    const t1 = performance.now();
-    this.join();
-    const own = t1 - this.t0, wait = performance.now() - t1;
-    stats.calls++;
-    stats.ownMs += own;
-    stats.joinMs += wait;
-    this.backoff.record(own, wait);
+  /**
+   * Runs a split call of `blocks` blocks (its arguments and geometry already in
+   * the control block): posts it, runs blocks on this thread with `run` until
+   * none is left, waits for the helpers' blocks in progress, and counts where
+   * the time went. No closure per call (`run` is the instance's own).
+   */
+  split(op: number, mem: number, blocks: number, run: (op: number, block: number) => void): void {
+    const I = this.I, t0 = performance.now();
+    const tag = this.post(op, mem, blocks) >>> 4 & 0xfffff;
+    let own = 0;
+    try {
+      for (;;) {
+        const c = Atomics.load(I, CLAIM), left = c & 4095;
+        if (c >>> 12 !== tag || left === 0) break;
+        if (Atomics.compareExchange(I, CLAIM, c, c - 1) !== c) continue;
+        run(op, left - 1);
+        own++;
+      }
+    } finally {
+      const t1 = performance.now();
+      this.join(DONE, blocks - own, false);
+      const wait = performance.now() - t1;
+      stats.calls++;
+      stats.ownMs += t1 - t0;
+      stats.joinMs += wait;
+      stats.blocks += blocks;
+      stats.ownBlocks += own;
+      this.backoff.record(t1 - t0, wait, own, blocks);
+    }
   }
 
   /** Hands every helper a new memory (its own instance of the module on it); returns the memory's id. */
   attach(memory: WebAssembly.Memory, owner: object): number {
     const id = this.nextId++;
     for (const w of this.workers) w.postMessage({ type: 'attach', id, memory });
-    this.post(Op.Mail, id);
-    this.join();
+    this.broadcast(Op.Mail, id);
     this.registry.register(owner, id);
     return id;
   }
@@ -320,23 +372,12 @@ class Pool {
   dispose(): void {
     if (!this.alive) return;
     this.alive = false;
-    this.post(-1, 0);
+    this.post(Op.Stop, 0, 0);
     for (const w of this.workers) void w.terminate();
   }
 }
 
 let pool: Pool | null = null;
-
-/** Splits [0, n) into `parts` ranges whose bounds are multiples of `unit` (the last ends at n): writes them as (lo, hi) into SLICE + 4h + off. */
-function split(I: Int32Array, parts: number, n: number, unit: number, off: number): void {
-  const units = Math.ceil(n / unit);
-  for (let h = 0; h < parts; h++) {
-    const lo = Math.min(n, Math.floor((units * h) / parts) * unit);
-    const hi = h === parts - 1 ? n : Math.min(n, Math.floor((units * (h + 1)) / parts) * unit);
-    I[SLICE + 4 * h + off] = lo;
-    I[SLICE + 4 * h + off + 1] = hi;
-  }
-}
 
 /** A kernel instance on a new shared memory, whose large calls the pool splits. */
 function threaded(p: Pool): Kernels {
@@ -345,57 +386,62 @@ function threaded(p: Pool): Kernels {
   const handle = { backend: 'wasm' } as Kernels;
   const id = p.attach(memory, handle);
   const { I, F } = p;
-  const slice = (h: number): number => SLICE + 4 * h;
-  /** Threads for a call of `work`, 1 below `min` or once disposed. */
-  const parts = (work: number, min: number, most: number): number => {
-    if (work < min || !p.alive || p.backoff.take()) return 1;
-    return Math.min(p.threads, most);
+
+  /**
+   * Cuts `units` units of `unit` (the last may be short) into at most
+   * thresholds.blocks blocks per thread: writes the block width and returns the
+   * block count, or 0 when the call stays on this thread (below `min` work, a
+   * single unit, disposed, or backing off).
+   */
+  const blocks = (work: number, min: number, units: number, unit: number): number => {
+    if (work < min || units < 2 || !p.alive || p.backoff.take()) return 0;
+    const per = Math.ceil(units / Math.min(units, p.threads * thresholds.blocks, 4095));
+    I[WIDTH] = per * unit;
+    return Math.ceil(units / per);
+  };
+
+  /** This thread's share of a split call: block b, as a helper runs it (HELPER's run). */
+  const run = (op: number, b: number): void => {
+    const w = I[WIDTH]!, lo = b * w;
+    if (op === Op.Gemm) {
+      if (I[BY] === 1) x.gemmPart(F[0]!, F[1]!, F[2]!, F[3]!, F[4]!, F[5]!, F[6]!, F[7]!, F[8]!, F[9]!, F[10]!, F[11]!, F[12]!, 0, F[2]!, lo, Math.min(F[3]!, lo + w));
+      else x.gemmPart(F[0]!, F[1]!, F[2]!, F[3]!, F[4]!, F[5]!, F[6]!, F[7]!, F[8]!, F[9]!, F[10]!, F[11]!, F[12]!, lo, Math.min(F[2]!, lo + w), 0, F[3]!);
+      return;
+    }
+    const o = lo * 4, n = Math.min(I[BY]!, lo + w) - lo;
+    switch (op) {
+      case Op.Adam: x.adam(n, F[1]! + o, F[2]! + o, F[3]! + o, F[4]! + o, F[5]!, F[6]!, F[7]!, F[8]!, F[9]!); break;
+      case Op.Polyak: x.polyak(n, F[1]! + o, F[2]! + o, F[3]!); break;
+      case Op.ActBackward: x.actBackward(n, F[1]! + o, F[2]! + o, F[3]!, F[4]!, F[5]! + o); break;
+      case Op.Axpy: x.axpy(n, F[1]!, F[2]! + o, F[3]! + o); break;
+      case Op.Scale: x.scale(n, F[1]! + o, F[2]!); break;
+      case Op.Fill: x.fill(n, F[1]! + o, F[2]!); break;
+    }
   };
 
   const gemmEx = (tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, b: number, beta: number,
     c: number, bias: number, act: number, scale: number): void => {
     // By blocks of 8 columns (each thread packs only its own panels of B), else by blocks of 4 rows.
     const byCols = n >= 16 * p.threads || m < 8;
-    const t = parts(m * n * k, thresholds.gemm, byCols ? Math.ceil(n / 8) : Math.ceil(m / 4));
-    if (t === 1) {
+    const t = blocks(m * n * k, thresholds.gemm, byCols ? Math.ceil(n / 8) : Math.ceil(m / 4), byCols ? 8 : 4);
+    if (t === 0) {
       x.gemmEx(tA, tB, m, n, k, alpha, a, b, beta, c, bias, act, scale);
       return;
     }
     F[0] = tA; F[1] = tB; F[2] = m; F[3] = n; F[4] = k; F[5] = alpha; F[6] = a; F[7] = b; F[8] = beta; F[9] = c;
     F[10] = bias; F[11] = act; F[12] = scale;
-    if (byCols) {
-      split(I, t, n, 8, 2);
-      for (let h = 0; h < t; h++) { I[slice(h)] = 0; I[slice(h) + 1] = m; }
-    } else {
-      split(I, t, m, 4, 0);
-      for (let h = 0; h < t; h++) { I[slice(h) + 2] = 0; I[slice(h) + 3] = n; }
-    }
-    for (let h = t; h < p.threads; h++) I[slice(h) + 1] = 0; // idle helpers: an empty slice
-    p.begin(Op.Gemm, id);
-    try {
-      x.gemmPart(tA, tB, m, n, k, alpha, a, b, beta, c, bias, act, scale, I[SLICE]!, I[SLICE + 1]!, I[SLICE + 2]!, I[SLICE + 3]!);
-    } finally {
-      p.end();
-    }
+    I[BY] = byCols ? 1 : 0;
+    p.split(Op.Gemm, id, t, run);
   };
 
-  /**
-   * Starts an element-wise call over n floats (its arguments already in F): below
-   * the threshold it returns n (the caller runs everything, no end()); else it
-   * posts ranges of 16 floats (a cache line) to the helpers and returns the
-   * length of the caller's own range, which starts at 0 (then end() after it).
-   */
-  const start = (op: Op, n: number): number => {
-    const t = parts(n, thresholds.element, Math.ceil(n / 16));
-    if (t === 1) return n;
-    split(I, t, n, 16, 0);
-    for (let h = t; h < p.threads; h++) { I[slice(h)] = 0; I[slice(h) + 1] = 0; }
-    p.begin(op, id);
-    return I[SLICE + 1]!;
-  };
-  /** end() after an element-wise call that start() split. */
-  const done = (own: number, n: number): void => {
-    if (own !== n) p.end();
+  /** An element-wise call over n floats (its arguments already in F): split into ranges of whole cache lines (16 floats), or run here. */
+  const each = (op: Op, n: number): void => {
+    const t = blocks(n, thresholds.element, Math.ceil(n / 16), 16);
+    I[BY] = n;
+    if (t === 0) {
+      I[WIDTH] = n;
+      run(op, 0);
+    } else p.split(op, id, t, run);
   };
 
   // The memory as the arena sees it. V8 may hand out a new SharedArrayBuffer object for
@@ -423,8 +469,7 @@ function threaded(p: Pool): Kernels {
       const base = memory.buffer.byteLength;
       memory.grow(Math.ceil((bytes * (p.threads - 1)) / 65536));
       F[0] = base; F[1] = bytes;
-      p.begin(Op.Scratch, id);
-      p.end();
+      p.broadcast(Op.Scratch, id);
     },
     gemmEx,
     gemm: (tA: number, tB: number, m: number, n: number, k: number, alpha: number, a: number, b: number, beta: number, c: number): void => {
@@ -432,33 +477,27 @@ function threaded(p: Pool): Kernels {
     },
     adam: (n: number, pp: number, g: number, m: number, v: number, b1: number, b2: number, alphaT: number, epsHat: number, wd: number): void => {
       F[1] = pp; F[2] = g; F[3] = m; F[4] = v; F[5] = b1; F[6] = b2; F[7] = alphaT; F[8] = epsHat; F[9] = wd;
-      const len = start(Op.Adam, n);
-      try { x.adam(len, pp, g, m, v, b1, b2, alphaT, epsHat, wd); } finally { done(len, n); }
+      each(Op.Adam, n);
     },
     polyak: (n: number, src: number, dst: number, tau: number): void => {
       F[1] = src; F[2] = dst; F[3] = tau;
-      const len = start(Op.Polyak, n);
-      try { x.polyak(len, src, dst, tau); } finally { done(len, n); }
+      each(Op.Polyak, n);
     },
     actBackward: (n: number, dy: number, y: number, act: number, actScale: number, out: number): void => {
       F[1] = dy; F[2] = y; F[3] = act; F[4] = actScale; F[5] = out;
-      const len = start(Op.ActBackward, n);
-      try { x.actBackward(len, dy, y, act, actScale, out); } finally { done(len, n); }
+      each(Op.ActBackward, n);
     },
     axpy: (n: number, alpha: number, xp: number, y: number): void => {
       F[1] = alpha; F[2] = xp; F[3] = y;
-      const len = start(Op.Axpy, n);
-      try { x.axpy(len, alpha, xp, y); } finally { done(len, n); }
+      each(Op.Axpy, n);
     },
     scale: (n: number, xp: number, alpha: number): void => {
       F[1] = xp; F[2] = alpha;
-      const len = start(Op.Scale, n);
-      try { x.scale(len, xp, alpha); } finally { done(len, n); }
+      each(Op.Scale, n);
     },
     fill: (n: number, dst: number, value: number): void => {
       F[1] = dst; F[2] = value;
-      const len = start(Op.Fill, n);
-      try { x.fill(len, dst, value); } finally { done(len, n); }
+      each(Op.Fill, n);
     },
   });
 }
