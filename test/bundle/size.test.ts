@@ -6,7 +6,8 @@
  * front page, no logf in the kernel module, the full modules at shrinkLevel 1,
  * initFast's code loaded by import()): tarball 114 934, then 117 142 (guard 117 400)
  * after the sweep namespaces/--store (+1.8 KB) and the threads back-off class merged,
- * then guard 117 756 for the threads' dynamic blocks (+356 measured, 117 139 → 117 495),
+ * then 117 696 on main (guard 118 000) with the threads' dynamic blocks (+356 measured,
+ * 117 139 → 117 495) and README rows (+200),
  * ddpg-wasm/policy 9 830 (guard 10 100), ddpg-wasm 36 376 (guard 36 650). The tarball
  * met issue 13's 92 000 bytes (89 824) before issues 15, 16 and 17 added the sweep,
  * queue, plot, statistics, config and threads features; the main entry is 6.3 KB over
@@ -41,10 +42,10 @@ describe('the published package.json', () => {
 });
 
 describe('package size', () => {
-  it('the npm tarball is at most 117 756 bytes (gzip; issue 13 aims at 92 000: met before issues 15, 16 and 17)', () => {
+  it('the npm tarball is at most 118 000 bytes (gzip; issue 13 aims at 92 000: met before issues 15, 16 and 17)', () => {
     const json = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8' });
     const [pack] = JSON.parse(json) as { size: number }[];
-    expect(pack!.size, HINT).toBeLessThanOrEqual(117_756);
+    expect(pack!.size, HINT).toBeLessThanOrEqual(118_000);
   });
 
   it('ddpg-wasm/policy, as shipped, is at most 10 100 bytes gzip (issue 13 asks for 15 000: met)', () => {
