@@ -40,9 +40,9 @@ export async function initFast(src: WasmSource): Promise<boolean> {
  * elsewhere), with exactly the bits of one thread. `src` is the bytes, or a compiled
  * module, of `ddpg-wasm/kernels-threads.wasm`. Resolves to `{ threads, reason }`:
  * threads 1 with the reason where threads cannot run (no SharedArrayBuffer, a page
- * that is not cross-origin isolated, no Worker: workerd has none, so here it always resolves to 1 thread). Helpers never keep Node running;
- * disposeThreads() ends them. initFast() or init(src) leave threads mode.
- *
+ * that is not cross-origin isolated, no Worker: workerd has none, so here it
+ * always resolves to 1 thread). Helpers never keep Node running; disposeThreads()
+ * ends them. initFast() or init(src) leave threads mode.
  */
 export function initThreads(n: number, src: WasmSource): Promise<ThreadsInfo> {
   return loadThreads(n, src, imported);

@@ -42,7 +42,7 @@ import type * as BullMQ from 'bullmq';
 import type { Redis as RedisClient } from 'ioredis';
 import { type CommandSpec, parseArgs, UsageError } from './args.js';
 import type { CliIO } from './io.js';
-import { FILES, RunDir, type Summary } from './run-dir.js';
+import { alive, FILES, RunDir, type Summary } from './run-dir.js';
 import type { SweepProgress } from '../sweep.js';
 import { VERSION } from '../version.js';
 import type { SweepSpec, Trial } from './sweep-spec.js';
@@ -225,16 +225,6 @@ interface Owner {
   readonly pid: number;
   readonly out: string;
   readonly since: string;
-}
-
-/** True when a process of this host with that pid exists. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /**

@@ -143,14 +143,7 @@ export class RunDir {
   /** Writes `name` whole or not at all: temporary file, fsync, rename, fsync of the directory. */
   writeAtomic(name: string, data: string | Uint8Array): void {
     const tmp = this.file(`.${name}.tmp-${process.pid}`);
-    const fd = openSync(tmp, 'w');
-    try {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+    writeSynced(tmp, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, 'w');
     renameSync(tmp, this.file(name));
     syncDir(this.path);
   }
@@ -246,7 +239,7 @@ function checkRunInfo(v: unknown, path: string): RunInfo {
 }
 
 /** True while process `pid` exists (EPERM: it exists, but is another user's). */
-function alive(pid: number): boolean {
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -255,8 +248,19 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Makes a rename in `dir` durable (where the platform allows fsync on a directory). */
-function syncDir(dir: string): void {
+/** The first half of an atomic write: `bytes` into the file `path` (flags 'w', or 'wx': it must not exist), fsynced. */
+export function writeSynced(path: string, bytes: Uint8Array, flags: 'w' | 'wx'): void {
+  const fd = openSync(path, flags);
+  try {
+    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Makes a rename (or link) in `dir` durable (where the platform allows fsync on a directory). */
+export function syncDir(dir: string): void {
   let fd: number | null = null;
   try {
     fd = openSync(dir, 'r');

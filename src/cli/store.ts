@@ -11,14 +11,15 @@
  * by `sweep`: a worker that does not find it was given another directory) and
  * a file TRIAL.HASH per state, written atomically (a temporary file, fsync,
  * then a hard link to the final name, which fails when it exists: first writer
- * wins; rename where links are not supported).
+ * wins; rename where links are not supported; then an fsync of the folder, as
+ * RunDir.writeAtomic does).
  */
 import { randomUUID } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { existsSync, linkSync, readFileSync, renameSync, rmSync, unlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Redis as RedisClient } from 'ioredis';
-import { RunDir } from './run-dir.js';
+import { RunDir, syncDir, writeSynced } from './run-dir.js';
 
 export interface StateStore {
   /** Stores a state unless one is stored at that address (first writer wins). */
@@ -64,13 +65,7 @@ export function dirStore(root: string, sid: string): StateStore & { readonly dir
       const target = file(trial, hash);
       if (existsSync(target)) return;
       const tmp = join(dir, `.${trial}.${hash}.${hostname()}-${process.pid}-${randomUUID()}`);
-      const fd = openSync(tmp, 'wx');
-      try {
-        for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      writeSynced(tmp, bytes, 'wx');
       try {
         linkSync(tmp, target);
         unlinkSync(tmp);
@@ -79,6 +74,7 @@ export function dirStore(root: string, sid: string): StateStore & { readonly dir
         if (code === 'EEXIST') unlinkSync(tmp); // another writer was first: the same checkpoint
         else renameSync(tmp, target); // no hard links on this filesystem: still atomic, last writer wins
       }
+      syncDir(dir);
     },
     get: async (trial, hash) => {
       try {
